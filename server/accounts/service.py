@@ -1,0 +1,245 @@
+"""Passwords, logins with throttling, and server-side sessions."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import secrets
+from dataclasses import dataclass
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
+from server.accounts.tables import ROLES, Account, AuthSession, CoordinatorArea, LoginAttempt
+from server.areas.tables import Area
+from server.audit import service as audit
+from server.db import write_transaction
+
+_hasher = PasswordHasher()
+# Verifying against this keeps a login for an unknown name as slow as a real one.
+_DUMMY_HASH = _hasher.hash("doorstep-timing-equaliser")
+
+
+@dataclass(frozen=True)
+class Actor:
+    """The logged-in account as the services see it."""
+
+    id: int
+    username: str
+    display_name: str
+    role: str
+    team_id: int | None
+    language: str | None
+    area_paths: tuple[str, ...] = ()
+    """For coordinators: the paths of their areas (everything under them is in scope)."""
+
+    @property
+    def is_coordinator(self) -> bool:
+        return self.role in ("coordinator", "admin")
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == "admin"
+
+
+def now() -> dt.datetime:
+    """The current time in UTC (the server stores UTC)."""
+    return dt.datetime.now(dt.UTC)
+
+
+def hash_password(password: str) -> str:
+    """An Argon2id hash of ``password``."""
+    return _hasher.hash(password)
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+async def load_actor(account_id: int) -> Actor | None:
+    """The active account ``account_id`` with its coordinator areas, or None."""
+    row = (
+        await Account.select(
+            Account.id,
+            Account.username,
+            Account.display_name,
+            Account.role,
+            Account.team,
+            Account.language,
+        )
+        .where((Account.id == account_id) & (Account.active == True))  # noqa: E712
+        .first()
+    )
+    if row is None:
+        return None
+    paths: tuple[str, ...] = ()
+    if row["role"] == "coordinator":
+        areas = await CoordinatorArea.select(CoordinatorArea.area.path).where(
+            CoordinatorArea.account == account_id
+        )
+        paths = tuple(a["area.path"] for a in areas)
+    return Actor(
+        id=row["id"],
+        username=row["username"],
+        display_name=row["display_name"],
+        role=row["role"],
+        team_id=row["team"],
+        language=row["language"],
+        area_paths=paths,
+    )
+
+
+async def _throttled(keys: list[str], limit: int, window: int) -> bool:
+    since = now() - dt.timedelta(seconds=window)
+    rows = await LoginAttempt.select(LoginAttempt.failures).where(
+        LoginAttempt.key.is_in(keys) & (LoginAttempt.window_start > since)
+    )
+    return any(r["failures"] >= limit for r in rows)
+
+
+async def _count_failure(keys: list[str], window: int) -> None:
+    current = now()
+    since = current - dt.timedelta(seconds=window)
+    async with write_transaction():
+        for key in keys:
+            row = await LoginAttempt.objects().where(LoginAttempt.key == key).first()
+            if row is None:
+                await LoginAttempt.insert(
+                    LoginAttempt(key=key, window_start=current, failures=1)
+                ).on_conflict(target=LoginAttempt.key, action="DO NOTHING")
+            elif row.window_start <= since:
+                await LoginAttempt.update(
+                    {LoginAttempt.window_start: current, LoginAttempt.failures: 1}
+                ).where(LoginAttempt.id == row.id)
+            else:
+                await LoginAttempt.update({LoginAttempt.failures: LoginAttempt.failures + 1}).where(
+                    LoginAttempt.id == row.id
+                )
+
+
+class LoginThrottled(Exception):
+    """Too many failed logins for this account or address; try again later."""
+
+
+async def authenticate(
+    username: str, password: str, address: str, *, limit: int, window: int
+) -> int | None:
+    """The id of the active account with these credentials, else None.
+
+    Raises LoginThrottled after ``limit`` failures within ``window`` seconds,
+    counted both per account name and per client address.
+    """
+    keys = [f"user:{username.strip().lower()}", f"addr:{address}"]
+    if await _throttled(keys, limit, window):
+        raise LoginThrottled
+    row = (
+        await Account.select(Account.id, Account.password_hash)
+        .where((Account.username == username.strip()) & (Account.active == True))  # noqa: E712
+        .first()
+    )
+    try:
+        _hasher.verify(row["password_hash"] if row else _DUMMY_HASH, password)
+        ok = row is not None
+    except (VerificationError, InvalidHashError):
+        ok = False
+    if not ok:
+        await _count_failure(keys, window)
+        return None
+    return row["id"]
+
+
+async def start_session(account_id: int, days: int) -> str:
+    """Create a session for ``account_id``; returns the token for the cookie."""
+    token = secrets.token_urlsafe(32)
+    async with write_transaction():
+        await AuthSession.insert(
+            AuthSession(
+                token_hash=_token_hash(token),
+                account=account_id,
+                expires_at=now() + dt.timedelta(days=days),
+            )
+        )
+        await audit.record(account_id, "session.start", "auth_session", account_id)
+    return token
+
+
+async def session_account(token: str) -> int | None:
+    """The account id of a live session token, else None."""
+    row = (
+        await AuthSession.select(AuthSession.account)
+        .where((AuthSession.token_hash == _token_hash(token)) & (AuthSession.expires_at > now()))
+        .first()
+    )
+    return None if row is None else row["account"]
+
+
+async def extend_session(token: str, days: int) -> None:
+    """Push a session's expiry ``days`` ahead (each successful sync does)."""
+    await AuthSession.update({AuthSession.expires_at: now() + dt.timedelta(days=days)}).where(
+        AuthSession.token_hash == _token_hash(token)
+    )
+
+
+async def end_session(token: str) -> None:
+    """Log out: the token stops working at once."""
+    async with write_transaction():
+        row = (
+            await AuthSession.select(AuthSession.id, AuthSession.account)
+            .where(AuthSession.token_hash == _token_hash(token))
+            .first()
+        )
+        if row is None:
+            return
+        await AuthSession.delete().where(AuthSession.id == row["id"])
+        await audit.record(row["account"], "session.end", "auth_session", row["account"])
+
+
+async def create_account(
+    username: str,
+    password: str,
+    *,
+    display_name: str,
+    role: str = "volunteer",
+    team_id: int | None = None,
+    area_ids: tuple[int, ...] = (),
+    actor_id: int | None = None,
+) -> int:
+    """Create an account (and a coordinator's areas); returns its id."""
+    if role not in ROLES:
+        raise ValueError(f"unknown role {role!r}; one of {', '.join(ROLES)}")
+    async with write_transaction():
+        rows = await Account.insert(
+            Account(
+                username=username,
+                display_name=display_name,
+                password_hash=hash_password(password),
+                role=role,
+                team=team_id,
+            )
+        ).returning(Account.id)
+        account_id = rows[0]["id"]
+        for area_id in area_ids:
+            await CoordinatorArea.insert(CoordinatorArea(account=account_id, area=area_id))
+        await audit.record(
+            actor_id,
+            "account.create",
+            "account",
+            account_id,
+            after={"username": username, "role": role, "team": team_id, "areas": list(area_ids)},
+        )
+    return account_id
+
+
+async def set_password(account_id: int, password: str, actor_id: int | None = None) -> None:
+    """Replace an account's password (the hash is never audited)."""
+    async with write_transaction():
+        await Account.update({Account.password_hash: hash_password(password)}).where(
+            Account.id == account_id
+        )
+        await audit.record(actor_id, "account.password", "account", account_id)
+
+
+async def area_ids_by_name(names: list[str]) -> tuple[int, ...]:
+    """Ids of areas by name (for the CLI)."""
+    rows = await Area.select(Area.id).where(Area.name.is_in(names))
+    return tuple(r["id"] for r in rows)

@@ -1,0 +1,50 @@
+"""Accounts, their areas, server-side sessions and login throttling."""
+
+from piccolo.columns import Boolean, ForeignKey, Integer, Timestamptz, Varchar
+from piccolo.columns.defaults.timestamptz import TimestamptzNow
+from piccolo.table import Table
+
+from server.areas.tables import Area, Team
+
+ROLES = ("volunteer", "leader", "coordinator", "admin")
+
+
+class Account(Table):
+    """A person who logs in: a volunteer, a team leader, a coordinator or an admin."""
+
+    username = Varchar(length=64, unique=True)
+    display_name = Varchar(length=100)
+    password_hash = Varchar(length=255)
+    """An Argon2id hash; never the password."""
+    role = Varchar(length=16, default="volunteer")
+    """One of ``ROLES``; a leader is a volunteer who may check in team members."""
+    team = ForeignKey(references=Team, null=True)
+    phone = Varchar(length=32, default="")
+    language = Varchar(length=8, null=True, default=None)
+    """``zh_CN`` or ``en``; null follows the browser."""
+    active = Boolean(default=True)
+    created_at = Timestamptz(default=TimestamptzNow())
+
+
+class CoordinatorArea(Table):
+    """An area (with everything under it) a coordinator looks after."""
+
+    account = ForeignKey(references=Account, index=True)
+    area = ForeignKey(references=Area)
+
+
+class AuthSession(Table):
+    """A login on one browser; the cookie holds a token whose hash is stored here."""
+
+    token_hash = Varchar(length=64, unique=True)
+    account = ForeignKey(references=Account, index=True)
+    created_at = Timestamptz(default=TimestamptzNow())
+    expires_at = Timestamptz()
+
+
+class LoginAttempt(Table):
+    """Failed logins counted per key (account or address) in a fixed window."""
+
+    key = Varchar(length=128, unique=True)
+    window_start = Timestamptz()
+    failures = Integer(default=0)

@@ -1,0 +1,68 @@
+"""Wires the app: settings, database, templates, static files, CSRF, sessions, routes."""
+
+from __future__ import annotations
+
+from litestar import Litestar
+from litestar.config.csrf import CSRFConfig
+from litestar.datastructures import ResponseHeader
+from litestar.di import Provide
+from litestar.exceptions import NotAuthorizedException
+from litestar.middleware import DefineMiddleware
+from litestar.openapi import OpenAPIConfig
+from litestar.plugins.htmx import HTMXPlugin
+from litestar.plugins.jinja import JinjaTemplateEngine
+from litestar.static_files import create_static_files_router
+from litestar.template import TemplateConfig
+from piccolo.utils.sync import run_sync
+
+from server import __version__, web
+from server.accounts.controllers import LoginController
+from server.entries.controllers import VisitController
+from server.households.controllers import HouseholdController
+from server.pages.controllers import STATIC_DIR, PlatformController
+from server.settings import ROOT, Settings
+from server.system import service as system
+
+
+def create_app(settings: Settings | None = None) -> Litestar:
+    """The Litestar app for ``settings`` (read from the environment when omitted)."""
+    settings = settings or Settings.from_env()
+    secret = settings.secret_key or run_sync(system.secret_key())
+
+    def configure(engine: JinjaTemplateEngine) -> None:
+        engine.engine.globals.update(web.template_globals(settings))
+
+    templates = TemplateConfig(
+        directory=ROOT / "web" / "templates",
+        engine=JinjaTemplateEngine,
+        engine_callback=configure,
+    )
+    app = Litestar(
+        route_handlers=[
+            LoginController,
+            HouseholdController,
+            VisitController,
+            PlatformController,
+            create_static_files_router(path="/static", directories=[STATIC_DIR]),
+        ],
+        dependencies={"settings": Provide(lambda: settings, use_cache=True, sync_to_thread=False)},
+        middleware=[DefineMiddleware(web.SessionAuthentication, exclude=web.PUBLIC_PATHS)],
+        csrf_config=CSRFConfig(
+            secret=secret,
+            cookie_secure=settings.secure_cookies,
+            exclude=["/api/sync"],
+        ),
+        exception_handlers={NotAuthorizedException: web.unauthorised},
+        template_config=templates,
+        plugins=[HTMXPlugin()],
+        response_headers=[
+            ResponseHeader(
+                name="Content-Security-Policy", value=web.content_security_policy(settings)
+            ),
+            ResponseHeader(name="X-Content-Type-Options", value="nosniff"),
+            ResponseHeader(name="Referrer-Policy", value="same-origin"),
+        ],
+        openapi_config=OpenAPIConfig(title="Doorstep", version=__version__, path="/schema"),
+    )
+    app.state.settings = settings
+    return app

@@ -1,0 +1,91 @@
+"""Consistent backups (SQLite ``VACUUM INTO``, ``pg_dump``) and restoring them."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import glob
+import os
+import secrets
+import shutil
+import sqlite3
+import subprocess
+from pathlib import Path
+
+from server.settings import Settings
+
+
+def _pg_tool(name: str) -> str:
+    found = shutil.which(name)
+    if found:
+        return found
+    candidates = sorted(glob.glob(f"/usr/lib/postgresql/*/bin/{name}"), reverse=True)
+    if not candidates:
+        raise RuntimeError(f"{name} not found; install PostgreSQL's client tools")
+    return candidates[0]
+
+
+def backup(settings: Settings, output: str | None = None) -> Path:
+    """Write the database and the attachments to a new folder; returns it."""
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%d-%H%M%S")
+    folder = Path(output or settings.data_dir / "backups") / f"doorstep-{stamp}"
+    folder.mkdir(parents=True, exist_ok=False)
+    if settings.is_postgres:
+        subprocess.run(
+            [
+                _pg_tool("pg_dump"),
+                "--format=custom",
+                "--file",
+                str(folder / "database.pgdump"),
+                settings.database_url,
+            ],
+            check=True,
+        )
+    else:
+        source = sqlite3.connect(settings.sqlite_path)
+        try:
+            # One consistent snapshot, even while the app keeps writing.
+            source.execute("VACUUM INTO ?", (str(folder / "database.sqlite3"),))
+        finally:
+            source.close()
+    if settings.attachments_dir.exists():
+        shutil.copytree(settings.attachments_dir, folder / "attachments")
+    return folder
+
+
+def restore(settings: Settings, path: str) -> None:
+    """Replace the database (and attachments) with a backup; stop the app first.
+
+    A restored server has forgotten whatever arrived after the backup, so the
+    sync epoch changes: phones then pull everything and re-send what they kept.
+    """
+    folder = Path(path)
+    if settings.is_postgres:
+        subprocess.run(
+            [
+                _pg_tool("pg_restore"),
+                "--clean",
+                "--if-exists",
+                "--no-owner",
+                "--dbname",
+                settings.database_url,
+                str(folder / "database.pgdump"),
+            ],
+            check=True,
+        )
+    else:
+        target = settings.sqlite_path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        for suffix in ("-wal", "-shm"):
+            Path(f"{target}{suffix}").unlink(missing_ok=True)
+        shutil.copyfile(folder / "database.sqlite3", target)
+    if (folder / "attachments").exists():
+        shutil.copytree(folder / "attachments", settings.attachments_dir, dirs_exist_ok=True)
+    os.makedirs(settings.attachments_dir, exist_ok=True)
+    asyncio.run(_new_epoch())
+
+
+async def _new_epoch() -> None:
+    from server.system.service import set_value
+
+    await set_value("epoch", secrets.token_hex(8))

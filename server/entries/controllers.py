@@ -1,0 +1,93 @@
+"""走访: the visit form, posted without JavaScript or through htmx."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from litestar import Controller, Request, get, post
+from litestar.exceptions import NotFoundException
+from litestar.response import Response, Template
+
+from server.accounts.service import Actor
+from server.entries import forms, service
+from server.households import service as households
+from server.settings import Settings
+from server.web import language_of
+
+AnyRequest = Request[Actor, str, Any]
+
+
+async def _errors(request: AnyRequest, values: dict[str, Any], household_id: int, zone: ZoneInfo):
+    entry, problems = forms.to_entry(values, household_id, zone)
+    recorded_at = service.parse_time(entry["recorded_at"])
+    if recorded_at is None:
+        problems.append(service.Problem("bad_time", "visited_at"))
+    elif not problems:
+        problems = (await service.check_visit(entry["data"], recorded_at)).problems
+    language = language_of(request)
+    errors: dict[str, str] = {}
+    for problem in problems:
+        name = forms.FIELD_NAMES.get(problem.field, "form")
+        errors.setdefault(name, service.message(language, problem.code, field=problem.field))
+    return entry, errors
+
+
+async def _page_context(actor: Actor, household_id: int) -> dict[str, Any]:
+    detail = await households.detail(actor, household_id)
+    if detail is None:
+        raise NotFoundException()
+    return {
+        "household": detail["household"],
+        "needs": detail["needs"],
+        "levels": forms.LEVELS,
+        "teammates": await households.teammates(actor),
+    }
+
+
+class VisitController(Controller):
+    """``/households/<id>/visit``."""
+
+    path = "/households/{household_id:int}/visit"
+
+    @get("/")
+    async def form(self, request: AnyRequest, household_id: int, settings: Settings) -> Template:
+        """A blank visit form with a fresh entry id."""
+        context = await _page_context(request.user, household_id)
+        values = forms.blank(household_id, ZoneInfo(settings.time_zone))
+        return Template("visit.html", context={**context, "values": values, "errors": {}})
+
+    @post("/", status_code=303)
+    async def save(
+        self, request: AnyRequest, household_id: int, settings: Settings
+    ) -> Response | Template:
+        """Store the visit through the one ingest path, then show the household."""
+        context = await _page_context(request.user, household_id)
+        values = forms.values_of(await request.form())
+        entry, errors = await _errors(request, values, household_id, ZoneInfo(settings.time_zone))
+        if not errors:
+            [result] = await service.ingest(request.user, [entry], language_of(request))
+            if result.status in ("accepted", "duplicate", "conflict"):
+                return _saved(request, household_id, result.status)
+            errors = {"form": result.error}
+        name = "_visit_form.html" if request.headers.get("hx-request") else "visit.html"
+        context = {**context, "values": values, "errors": errors}
+        return Template(name, context=context, status_code=422)
+
+    @post("/check", status_code=200)
+    async def check(self, request: AnyRequest, household_id: int, settings: Settings) -> Template:
+        """Inline validation while the form is filled in (htmx, out-of-band error slots)."""
+        await _page_context(request.user, household_id)
+        values = forms.values_of(await request.form())
+        _, errors = await _errors(request, values, household_id, ZoneInfo(settings.time_zone))
+        slots = sorted(set(forms.FIELD_NAMES.values()) | {"form"})
+        return Template("_visit_errors.html", context={"errors": errors, "slots": slots})
+
+
+def _saved(request: AnyRequest, household_id: int, status: str) -> Response:
+    location = f"/households/{household_id}?saved={status}"
+    if request.headers.get("hx-request"):
+        target = json.dumps({"path": location, "target": "body"})
+        return Response("", status_code=200, headers={"HX-Location": target})
+    return Response("", status_code=303, headers={"Location": location})

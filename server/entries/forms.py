@@ -1,0 +1,104 @@
+"""The visit form: what it shows, and turning a posted form into a ``visit`` entry."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from server.entries.service import Problem
+from server.households.service import NEED_AREAS
+
+LEVELS = ("none", "some", "urgent")
+FIELD_NAMES = {
+    "visited_at": "visited_at",
+    "follow_up_note": "follow_up_note",
+    "companions": "companions",
+    **{f"needs.{a}.note": f"needs.{a}.note" for a in NEED_AREAS},
+    **{f"needs.{a}.level": f"needs.{a}.level" for a in NEED_AREAS},
+    **{f"needs.{a}": f"needs.{a}.level" for a in NEED_AREAS},
+}
+"""Where a problem found in the data is shown on the form."""
+
+
+def blank(household_id: int, zone: ZoneInfo) -> dict[str, Any]:
+    """A fresh form: a new entry id and the render time (the entry's device time)."""
+    now = dt.datetime.now(zone).replace(microsecond=0)
+    return {
+        "entry_id": str(uuid.uuid4()),
+        "recorded_at": now.isoformat(),
+        "visited_at": now.strftime("%Y-%m-%dT%H:%M"),
+        "household_id": str(household_id),
+        "follow_up": False,
+        "follow_up_note": "",
+        "companions": [],
+        **{f"needs.{a}.level": "none" for a in NEED_AREAS},
+        **{f"needs.{a}.note": "" for a in NEED_AREAS},
+    }
+
+
+def values_of(form: Any) -> dict[str, Any]:
+    """What was typed, kept exactly as typed so an error never loses it."""
+    values = {key: str(form.get(key, "")) for key in ("entry_id", "recorded_at", "visited_at")}
+    values["follow_up"] = form.get("follow_up") in ("1", "on", "true")
+    values["follow_up_note"] = str(form.get("follow_up_note", ""))
+    values["companions"] = [str(c) for c in form.getall("companions", [])]
+    values["location"] = {k: str(form.get(k, "")) for k in ("lat", "lon", "accuracy")}
+    for area in NEED_AREAS:
+        values[f"needs.{area}.level"] = str(form.get(f"needs.{area}.level", "none"))
+        values[f"needs.{area}.note"] = str(form.get(f"needs.{area}.note", ""))
+    return values
+
+
+def _local_time(value: str, zone: ZoneInfo) -> str | None:
+    try:
+        parsed = dt.datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=zone)
+    return parsed.isoformat()
+
+
+def to_entry(
+    values: dict[str, Any], household_id: int, zone: ZoneInfo
+) -> tuple[dict[str, Any], list[Problem]]:
+    """The ``visit`` entry a form describes, and problems only the form can have."""
+    problems: list[Problem] = []
+    visited_at = _local_time(values["visited_at"], zone)
+    if visited_at is None:
+        problems.append(Problem("bad_time", "visited_at"))
+    data: dict[str, Any] = {
+        "household_id": str(household_id),
+        "visited_at": visited_at,
+        "needs": {
+            area: {
+                "level": values[f"needs.{area}.level"],
+                "note": values[f"needs.{area}.note"].strip(),
+            }
+            for area in NEED_AREAS
+        },
+        "follow_up": values["follow_up"],
+        "follow_up_note": values["follow_up_note"].strip() if values["follow_up"] else "",
+    }
+    if values["companions"]:
+        data["companions"] = values["companions"]
+    location = values.get("location") or {}
+    if location.get("lat") and location.get("lon"):
+        try:
+            data["location"] = {
+                "lat": float(location["lat"]),
+                "lon": float(location["lon"]),
+                "accuracy": float(location["accuracy"]) if location.get("accuracy") else None,
+            }
+        except ValueError:
+            problems.append(Problem("invalid_data", "location"))
+    entry = {
+        "id": values["entry_id"],
+        "kind": "visit",
+        "schema": 1,
+        "recorded_at": values["recorded_at"],
+        "data": data,
+    }
+    return entry, problems

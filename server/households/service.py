@@ -1,0 +1,237 @@
+"""What each account may see of households, and the queries behind the pages."""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import operator
+from dataclasses import dataclass, field
+from typing import Any
+
+from server.accounts.service import Actor
+from server.accounts.tables import Account
+from server.areas.tables import Area
+from server.entries.tables import Visit
+from server.households.tables import Household, Member, Pairing
+
+NEED_AREAS = ("health", "training", "livelihood", "work_school")
+PAIRING_GRACE = dt.timedelta(days=7)
+"""An entry recorded up to this long after its pairing ended is still accepted (flagged)."""
+
+
+@dataclass
+class HouseholdSummary:
+    """A row of 今天 and of the household list."""
+
+    id: int
+    code: str
+    head_name: str
+    village: str
+    phone: str
+    address: str
+    last_visit_at: dt.datetime | None = None
+    needs: dict[str, dict[str, str]] = field(default_factory=dict)
+    follow_up: bool = False
+
+    @property
+    def urgent(self) -> bool:
+        return any(n["level"] == "urgent" for n in self.needs.values())
+
+
+async def paired_household_ids(volunteer_id: int) -> list[int]:
+    """Households paired with the volunteer now."""
+    rows = await Pairing.select(Pairing.household).where(
+        (Pairing.volunteer == volunteer_id) & Pairing.ended_at.is_null()
+    )
+    return sorted({r["household"] for r in rows})
+
+
+def _area_filter(paths: tuple[str, ...]) -> Any:
+    clauses = [Household.village.path.like(f"{p}%") for p in paths]
+    return functools.reduce(operator.or_, clauses)
+
+
+async def scope_filter(actor: Actor) -> Any | None:
+    """A where-clause on Household limiting rows to ``actor``'s scope.
+
+    None means everything (admin). An empty scope gives a clause matching nothing.
+    """
+    if actor.is_admin:
+        return None
+    if actor.role == "coordinator":
+        if not actor.area_paths:
+            return Household.id == -1
+        return _area_filter(actor.area_paths)
+    return Household.id.is_in(await paired_household_ids(actor.id) or [-1])
+
+
+def _search_filter(query: str) -> Any:
+    pattern = f"%{query}%"
+    return (
+        Household.head_name.ilike(pattern)
+        | Household.village.name.ilike(pattern)
+        | Household.phone.ilike(pattern)
+        | Household.code.ilike(pattern)
+        | Household.address.ilike(pattern)
+    )
+
+
+async def last_visits(household_ids: list[int]) -> dict[int, dict[str, Any]]:
+    """The latest visit that counts for each household (voided ones do not)."""
+    if not household_ids:
+        return {}
+    rows = (
+        await Visit.select()
+        .where(Visit.household.is_in(household_ids) & (Visit.voided == False))  # noqa: E712
+        .order_by(Visit.visited_at, ascending=False)
+    )
+    latest: dict[int, dict[str, Any]] = {}
+    for row in rows:
+        latest.setdefault(row["household"], row)
+    return latest
+
+
+def needs_of(visit: dict[str, Any]) -> dict[str, dict[str, str]]:
+    """The four need areas of a visit row as ``{area: {level, note}}``."""
+    return {
+        area: {"level": visit[f"{area}_level"], "note": visit[f"{area}_note"]}
+        for area in NEED_AREAS
+    }
+
+
+async def summaries(actor: Actor, query: str = "", limit: int = 500) -> list[HouseholdSummary]:
+    """Households in ``actor``'s scope matching ``query``, with their last visit."""
+    select = Household.select(
+        Household.id,
+        Household.code,
+        Household.head_name,
+        Household.village.name,
+        Household.phone,
+        Household.address,
+    )
+    scope = await scope_filter(actor)
+    if scope is not None:
+        select = select.where(scope)
+    if query.strip():
+        select = select.where(_search_filter(query.strip()))
+    rows = await select.order_by(Household.village.name).order_by(Household.code).limit(limit)
+    latest = await last_visits([r["id"] for r in rows])
+    result = []
+    for r in rows:
+        summary = HouseholdSummary(
+            id=r["id"],
+            code=r["code"],
+            head_name=r["head_name"],
+            village=r["village.name"],
+            phone=r["phone"],
+            address=r["address"],
+        )
+        visit = latest.get(r["id"])
+        if visit is not None:
+            summary.last_visit_at = visit["visited_at"]
+            summary.needs = needs_of(visit)
+            summary.follow_up = visit["follow_up"]
+        result.append(summary)
+    return result
+
+
+async def today(actor: Actor) -> list[HouseholdSummary]:
+    """The actor's own paired households, the least recently visited first."""
+    ids = await paired_household_ids(actor.id)
+    if not ids:
+        return []
+    own = Actor(**{**actor.__dict__, "role": "volunteer"})
+    rows = await summaries(own)
+    epoch = dt.datetime.min.replace(tzinfo=dt.UTC)
+    return sorted(rows, key=lambda s: (s.last_visit_at or epoch, s.code))
+
+
+async def follow_ups(actor: Actor) -> list[HouseholdSummary]:
+    """Households in a coordinator's scope whose last visit asks for follow-up or is urgent."""
+    if not actor.is_coordinator:
+        return []
+    return [s for s in await summaries(actor) if s.follow_up or s.urgent]
+
+
+async def in_scope(actor: Actor, household_id: int) -> bool:
+    """True when ``actor`` may see household ``household_id``."""
+    select = Household.select(Household.id).where(Household.id == household_id)
+    scope = await scope_filter(actor)
+    if scope is not None:
+        select = select.where(scope)
+    return await select.first() is not None
+
+
+async def detail(actor: Actor, household_id: int) -> dict[str, Any] | None:
+    """A household page's data, or None when it is outside ``actor``'s scope."""
+    if not await in_scope(actor, household_id):
+        return None
+    household = (
+        await Household.select(
+            Household.all_columns(),
+            Household.village.name,
+            Household.village.path,
+        )
+        .where(Household.id == household_id)
+        .first()
+    )
+    assert household is not None
+    members = (
+        await Member.select()
+        .where((Member.household == household_id) & (Member.removed == False))  # noqa: E712
+        .order_by(Member.birth_year)
+    )
+    visits = (
+        await Visit.select(Visit.all_columns(), Visit.volunteer.display_name)
+        .where(Visit.household == household_id)
+        .order_by(Visit.visited_at, ascending=False)
+        .limit(100)
+    )
+    counting = [v for v in visits if not v["voided"]]
+    return {
+        "household": household,
+        "place": await place_names(household["village.path"]),
+        "members": members,
+        "visits": visits,
+        "needs": needs_of(counting[0]) if counting else None,
+        "last_visit": counting[0] if counting else None,
+    }
+
+
+async def place_names(path: str) -> list[str]:
+    """County, township and village names for an area path like ``/1/4/9/``."""
+    ids = [int(p) for p in path.strip("/").split("/") if p]
+    rows = await Area.select(Area.id, Area.name).where(Area.id.is_in(ids or [-1]))
+    names = {r["id"]: r["name"] for r in rows}
+    return [names[i] for i in ids if i in names]
+
+
+async def teammates(actor: Actor) -> list[dict[str, Any]]:
+    """Other active members of the actor's team (possible visit companions)."""
+    if actor.team_id is None:
+        return []
+    return (
+        await Account.select(Account.id, Account.display_name)
+        .where(
+            (Account.team == actor.team_id) & (Account.id != actor.id) & (Account.active == True)  # noqa: E712
+        )
+        .order_by(Account.display_name)
+    )
+
+
+async def visit_scope(actor: Actor, household_id: int, recorded_at: dt.datetime) -> str:
+    """Whether ``actor`` may record an entry about a household at device time ``recorded_at``.
+
+    ``ok``: in scope now. ``flag``: the pairing ended, but after (or within the
+    grace period before) the entry was recorded. ``out``: never in scope.
+    """
+    if actor.is_coordinator:
+        return "ok" if await in_scope(actor, household_id) else "out"
+    pairings = await Pairing.select(Pairing.started_at, Pairing.ended_at).where(
+        (Pairing.volunteer == actor.id) & (Pairing.household == household_id)
+    )
+    if any(p["ended_at"] is None for p in pairings):
+        return "ok"
+    if any(recorded_at <= p["ended_at"] + PAIRING_GRACE for p in pairings):
+        return "flag"
+    return "out"

@@ -1,0 +1,105 @@
+"""Files the browser needs at fixed URLs: the service worker, the manifest, a health check."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from functools import cache
+from pathlib import Path
+
+from litestar import Controller, Request, get
+from litestar.response import Response
+
+from server import __version__
+from server.settings import ROOT, Settings
+from server.web import t
+
+SW_DIR = ROOT / "service_worker"
+STATIC_DIR = ROOT / "web" / "static"
+
+
+@cache
+def _worker_source(settings_key: str) -> tuple[str, str]:
+    """The worker's modules joined into one script, and their content hash."""
+    files = sorted(SW_DIR.glob("*.js"))
+    digest = hashlib.sha256()
+    for path in [*files, *sorted(STATIC_DIR.rglob("*"))]:
+        if path.is_file():
+            digest.update(path.name.encode())
+            digest.update(path.read_bytes())
+    digest.update(settings_key.encode())
+    version = digest.hexdigest()[:12]
+    return version, "\n".join(p.read_text() for p in files)
+
+
+def worker_version(settings: Settings) -> str:
+    """Changes with every deploy that changes the worker, the static files or htmx."""
+    return _worker_source(settings.htmx_url + settings.htmx_integrity)[0]
+
+
+def static_files() -> list[str]:
+    """Own static files the worker puts in the shell cache."""
+    return sorted(
+        "/static/" + p.relative_to(STATIC_DIR).as_posix()
+        for p in STATIC_DIR.rglob("*")
+        if p.is_file() and not p.name.startswith(".")
+    )
+
+
+class PlatformController(Controller):
+    """``/sw.js``, ``/manifest.webmanifest``, ``/healthz``."""
+
+    @get("/sw.js", include_in_schema=False)
+    async def service_worker(self, settings: Settings) -> Response:
+        """The worker, stamped with its version so each deploy installs a new one."""
+        version, source = _worker_source(settings.htmx_url + settings.htmx_integrity)
+        config = {
+            "version": version,
+            "appVersion": __version__,
+            "htmxUrl": settings.htmx_url,
+            "htmxIntegrity": settings.htmx_integrity,
+            "shell": static_files(),
+        }
+        script = f"const CONFIG = {json.dumps(config)};\n{source}"
+        return Response(
+            script,
+            media_type="text/javascript",
+            headers={"Cache-Control": "no-cache", "Service-Worker-Allowed": "/"},
+        )
+
+    @get("/manifest.webmanifest", include_in_schema=False)
+    async def manifest(self, request: Request, settings: Settings) -> Response:
+        """The web app manifest (installable to the home screen)."""
+        icons = [
+            {"src": "/static/icons/icon-192.png", "sizes": "192x192", "type": "image/png"},
+            {"src": "/static/icons/icon-512.png", "sizes": "512x512", "type": "image/png"},
+            {
+                "src": "/static/icons/maskable-512.png",
+                "sizes": "512x512",
+                "type": "image/png",
+                "purpose": "maskable",
+            },
+        ]
+        body = {
+            "name": t(request, "Doorstep field work"),
+            "short_name": t(request, "Doorstep"),
+            "description": settings.org_name,
+            "start_url": "/?source=pwa",
+            "scope": "/",
+            "display": "standalone",
+            "background_color": "#ffffff",
+            "theme_color": "#b3001b",
+            "lang": "zh-CN",
+            "icons": icons,
+        }
+        return Response(body, media_type="application/manifest+json")
+
+    @get("/healthz", include_in_schema=False)
+    async def health(self) -> dict[str, str]:
+        """For load balancers: the process answers."""
+        return {"status": "ok", "version": __version__}
+
+
+def icon_path(name: str) -> Path:
+    """Where an icon lives (made by ``doorstep icons``, committed)."""
+    return STATIC_DIR / "icons" / name

@@ -1,0 +1,35 @@
+"""The one Piccolo app: every table, migrations in the top-level migrations/ folder."""
+
+from piccolo.conf.apps import AppConfig
+
+from server.accounts.tables import Account, AuthSession, CoordinatorArea, LoginAttempt
+from server.areas.tables import Area, Team
+from server.audit.tables import AuditLog
+from server.entries.tables import Device, Entry, EntryReceipt, Visit
+from server.households.tables import Household, Member, Pairing
+from server.settings import ROOT
+from server.system.tables import SystemValue
+
+APP_CONFIG = AppConfig(
+    app_name="doorstep",
+    migrations_folder_path=str(ROOT / "migrations"),
+    table_classes=[
+        SystemValue,
+        Area,
+        Team,
+        Account,
+        CoordinatorArea,
+        AuthSession,
+        LoginAttempt,
+        Household,
+        Member,
+        Pairing,
+        Entry,
+        EntryReceipt,
+        Visit,
+        Device,
+        AuditLog,
+    ],
+    migration_dependencies=[],
+    commands=[],
+)

@@ -1,0 +1,92 @@
+"""The one reader of the environment: every setting Doorstep has, built once."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+"""The project folder: web/, service_worker/ and migrations/ live beside the package."""
+
+HTMX_VERSION = "2.0.11"
+DEFAULT_HTMX_URL = f"https://cdn.jsdelivr.net/npm/htmx.org@{HTMX_VERSION}/dist/htmx.min.js"
+DEFAULT_HTMX_INTEGRITY = "sha384-2OatzQy1H+Zd/IIrjr1TcuDGqLXeHhbooAyJY1KdQMKnr4LZ22k31GBLdYKHmVjg"
+
+
+def _flag(value: str | None, default: bool) -> bool:
+    if value is None or value == "":
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything the app reads from its environment."""
+
+    database_url: str
+    """``sqlite:///path`` (the embedded default) or ``postgres://user:pass@host/db``."""
+    data_dir: Path
+    """Where the SQLite file, attachments, backups and self-served htmx live."""
+    secret_key: str | None = None
+    """Signs CSRF tokens; when unset one is made once and kept in the database."""
+    public_origin: str = "http://127.0.0.1:8000"
+    """The origin phones use (scheme://host[:port]); sync requests must come from it."""
+    time_zone: str = "Asia/Shanghai"
+    """Decides local dates for reports and for form times without an offset."""
+    htmx_url: str = DEFAULT_HTMX_URL
+    """Where pages load htmx from: a CDN, a mirror, or ``/static/vendor/htmx.min.js``."""
+    htmx_integrity: str = DEFAULT_HTMX_INTEGRITY
+    """The SRI hash of the file at ``htmx_url``."""
+    org_name: str = "十堰市红十字会"
+    """The organisation named in the page header."""
+    default_language: str = "zh_CN"
+    """The language when neither the account nor the browser says otherwise."""
+    migrate_on_start: bool = True
+    """Run pending migrations (under a lock) when ``doorstep serve`` starts."""
+    secure_cookies: bool = False
+    """Mark cookies Secure; on when ``public_origin`` is https."""
+    session_days: int = 90
+    """How long a session lives without use; each sync extends it."""
+    login_attempts: int = 10
+    """Failed logins allowed per account and per address in ``login_window_seconds``."""
+    login_window_seconds: int = 900
+    """The window of the login rate limit."""
+    extra: dict[str, str] = field(default_factory=dict)
+    """Unused settings kept for diagnostics."""
+
+    @property
+    def is_postgres(self) -> bool:
+        """True when the database is PostgreSQL."""
+        return self.database_url.startswith(("postgres://", "postgresql://"))
+
+    @property
+    def sqlite_path(self) -> Path:
+        """The SQLite file (only meaningful when not on PostgreSQL)."""
+        return Path(self.database_url.removeprefix("sqlite:///"))
+
+    @property
+    def attachments_dir(self) -> Path:
+        """Attachments go here; every app process must see the same folder."""
+        return self.data_dir / "attachments"
+
+    @classmethod
+    def from_env(cls, env: os._Environ[str] | dict[str, str] | None = None) -> Settings:
+        """Build the settings from environment variables (defaults for all but secrets)."""
+        env = os.environ if env is None else env
+        data_dir = Path(env.get("DATA_DIR") or ROOT / "data").resolve()
+        database_url = env.get("DATABASE_URL") or f"sqlite:///{data_dir / 'doorstep.sqlite3'}"
+        public_origin = (env.get("PUBLIC_ORIGIN") or "http://127.0.0.1:8000").rstrip("/")
+        return cls(
+            database_url=database_url,
+            data_dir=data_dir,
+            secret_key=env.get("SECRET_KEY") or None,
+            public_origin=public_origin,
+            time_zone=env.get("TIME_ZONE") or "Asia/Shanghai",
+            htmx_url=env.get("HTMX_URL") or DEFAULT_HTMX_URL,
+            htmx_integrity=env.get("HTMX_INTEGRITY") or DEFAULT_HTMX_INTEGRITY,
+            org_name=env.get("ORG_NAME") or "十堰市红十字会",
+            default_language=env.get("DEFAULT_LANGUAGE") or "zh_CN",
+            migrate_on_start=_flag(env.get("MIGRATE_ON_START"), True),
+            secure_cookies=_flag(env.get("SECURE_COOKIES"), public_origin.startswith("https://")),
+        )

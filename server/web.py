@@ -1,0 +1,138 @@
+"""What every page shares: the session middleware, the language, templates and headers."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+from urllib.parse import quote, urlsplit
+from zoneinfo import ZoneInfo
+
+from jinja2 import pass_context
+from litestar import Request
+from litestar.connection import ASGIConnection
+from litestar.exceptions import NotAuthorizedException
+from litestar.middleware import AbstractAuthenticationMiddleware, AuthenticationResult
+from litestar.response import Redirect, Response
+
+from server import i18n
+from server.accounts import service as accounts
+from server.settings import Settings
+
+SESSION_COOKIE = "doorstep_session"
+PUBLIC_PATHS = [
+    "^/login",
+    "^/static/",
+    "^/sw.js",
+    "^/manifest.webmanifest",
+    "^/healthz",
+    "^/schema",
+    "^/favicon.ico",
+]
+
+
+class SessionAuthentication(AbstractAuthenticationMiddleware):
+    """Finds the account behind the session cookie; no session, no page."""
+
+    async def authenticate_request(self, connection: ASGIConnection) -> AuthenticationResult:
+        token = connection.cookies.get(SESSION_COOKIE)
+        account_id = await accounts.session_account(token) if token else None
+        actor = await accounts.load_actor(account_id) if account_id else None
+        if actor is None:
+            raise NotAuthorizedException("no session")
+        return AuthenticationResult(user=actor, auth=token)
+
+
+def language_of(connection: ASGIConnection) -> str:
+    """The account's language, else the browser's, else the deployment default."""
+    cached = connection.scope.get("state", {}).get("language")
+    if cached:
+        return cached
+    settings: Settings = connection.app.state.settings
+    user = connection.scope.get("user")
+    if user is not None and user.language:
+        language = i18n.normalise(user.language)
+    else:
+        language = i18n.from_accept_language(
+            connection.headers.get("accept-language"), settings.default_language
+        )
+    connection.scope.setdefault("state", {})["language"] = language
+    return language
+
+
+def t(connection: ASGIConnection, message: str, **params: object) -> str:
+    """``message`` translated for this request."""
+    return i18n.gettext(language_of(connection), message, **params)
+
+
+def unauthorised(request: Request, _: NotAuthorizedException) -> Response:
+    """No session: JSON 401 for the API (the outbox waits), the login page for people."""
+    if request.url.path.startswith("/api/"):
+        return Response(
+            {"code": "no_session", "error": t(request, "Please log in again.")},
+            status_code=401,
+        )
+    target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    location = f"/login?next={quote(target)}"
+    if request.headers.get("hx-request"):
+        return Response("", status_code=200, headers={"HX-Redirect": location})
+    return Redirect(location, status_code=303)
+
+
+def safe_next(target: str | None) -> str:
+    """A same-site path to go to after login (never another origin)."""
+    if not target or not target.startswith("/") or target.startswith("//"):
+        return "/"
+    parts = urlsplit(target)
+    return parts.path + (f"?{parts.query}" if parts.query else "")
+
+
+def content_security_policy(settings: Settings) -> str:
+    """Scripts from this origin and exactly the configured htmx file; nothing inline."""
+    htmx = settings.htmx_url if settings.htmx_url.startswith("http") else ""
+    return "; ".join(
+        [
+            "default-src 'self'",
+            f"script-src 'self' {htmx}".strip(),
+            "style-src 'self'",
+            "img-src 'self' data: blob:",
+            "connect-src 'self'",
+            "worker-src 'self'",
+            "manifest-src 'self'",
+            "base-uri 'none'",
+            "form-action 'self'",
+            "frame-ancestors 'none'",
+            "object-src 'none'",
+        ]
+    )
+
+
+def template_globals(settings: Settings) -> dict[str, Any]:
+    """Helpers every template may call."""
+    zone = ZoneInfo(settings.time_zone)
+
+    @pass_context
+    def translate(ctx: Any, message: str, **params: object) -> str:
+        return t(ctx["request"], message, **params)
+
+    @pass_context
+    def current_language(ctx: Any) -> str:
+        return language_of(ctx["request"])
+
+    @pass_context
+    def current_user(ctx: Any) -> Any:
+        return ctx["request"].scope.get("user")
+
+    def local(value: dt.datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
+        if value is None:
+            return ""
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=dt.UTC)
+        return value.astimezone(zone).strftime(fmt)
+
+    return {
+        "_": translate,
+        "lang": current_language,
+        "user": current_user,
+        "local": local,
+        "settings": settings,
+    }
