@@ -7,6 +7,7 @@ import contextlib
 import fcntl
 import hashlib
 import os
+import weakref
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -19,7 +20,9 @@ from piccolo.querystring import QueryString
 
 from server.settings import Settings
 
-_write_locks: dict[asyncio.AbstractEventLoop, asyncio.Lock] = {}
+_write_locks: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock] = (
+    weakref.WeakKeyDictionary()
+)
 
 
 def make_engine(settings: Settings) -> Engine:

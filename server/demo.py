@@ -182,6 +182,7 @@ async def load(password: str) -> bool:
         return False
     rng = random.Random(20261129)
     volunteers: dict[str, tuple[int, list[int]]] = {}
+    shared_hash = accounts.hash_password(password)
     async with write_transaction():
         areas = await _areas()
         teams = {}
@@ -197,6 +198,7 @@ async def load(password: str) -> bool:
                 role=spec.role,
                 team_id=teams.get(spec.team) if spec.team else None,
                 area_ids=(areas["郧阳区"],) if spec.role == "coordinator" else (),
+                password_hash=shared_hash,
             )
             if spec.villages:
                 volunteers[spec.username] = (

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from litestar import Controller, Request, get, post
+from litestar.di import NamedDependency
 from litestar.response import Redirect, Template
 
 from server.accounts import service
@@ -27,7 +28,9 @@ class LoginController(Controller):
         return _login_page(request)
 
     @post("/login", status_code=303)
-    async def login(self, request: Request, settings: Settings) -> Template | Redirect:
+    async def login(
+        self, request: Request, settings: NamedDependency[Settings]
+    ) -> Template | Redirect:
         """Check the password, start a session, go where the user was going."""
         form = await request.form()
         username = str(form.get("username", "")).strip()

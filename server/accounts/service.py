@@ -203,8 +203,12 @@ async def create_account(
     team_id: int | None = None,
     area_ids: tuple[int, ...] = (),
     actor_id: int | None = None,
+    password_hash: str | None = None,
 ) -> int:
-    """Create an account (and a coordinator's areas); returns its id."""
+    """Create an account (and a coordinator's areas); returns its id.
+
+    ``password_hash`` lets a bulk load hash a shared password once.
+    """
     if role not in ROLES:
         raise ValueError(f"unknown role {role!r}; one of {', '.join(ROLES)}")
     async with write_transaction():
@@ -212,7 +216,7 @@ async def create_account(
             Account(
                 username=username,
                 display_name=display_name,
-                password_hash=hash_password(password),
+                password_hash=password_hash or hash_password(password),
                 role=role,
                 team=team_id,
             )

@@ -7,7 +7,9 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from litestar import Controller, Request, get, post
+from litestar.di import NamedDependency
 from litestar.exceptions import NotFoundException
+from litestar.params import FromPath
 from litestar.response import Response, Template
 
 from server.accounts.service import Actor
@@ -19,7 +21,9 @@ from server.web import language_of
 AnyRequest = Request[Actor, str, Any]
 
 
-async def _errors(request: AnyRequest, values: dict[str, Any], household_id: int, zone: ZoneInfo):
+async def _errors(
+    request: AnyRequest, values: dict[str, Any], household_id: FromPath[int], zone: ZoneInfo
+):
     entry, problems = forms.to_entry(values, household_id, zone)
     recorded_at = service.parse_time(entry["recorded_at"])
     if recorded_at is None:
@@ -34,7 +38,7 @@ async def _errors(request: AnyRequest, values: dict[str, Any], household_id: int
     return entry, errors
 
 
-async def _page_context(actor: Actor, household_id: int) -> dict[str, Any]:
+async def _page_context(actor: Actor, household_id: FromPath[int]) -> dict[str, Any]:
     detail = await households.detail(actor, household_id)
     if detail is None:
         raise NotFoundException()
@@ -52,7 +56,9 @@ class VisitController(Controller):
     path = "/households/{household_id:int}/visit"
 
     @get("/")
-    async def form(self, request: AnyRequest, household_id: int, settings: Settings) -> Template:
+    async def form(
+        self, request: AnyRequest, household_id: FromPath[int], settings: NamedDependency[Settings]
+    ) -> Template:
         """A blank visit form with a fresh entry id."""
         context = await _page_context(request.user, household_id)
         values = forms.blank(household_id, ZoneInfo(settings.time_zone))
@@ -60,7 +66,7 @@ class VisitController(Controller):
 
     @post("/", status_code=303)
     async def save(
-        self, request: AnyRequest, household_id: int, settings: Settings
+        self, request: AnyRequest, household_id: FromPath[int], settings: NamedDependency[Settings]
     ) -> Response | Template:
         """Store the visit through the one ingest path, then show the household."""
         context = await _page_context(request.user, household_id)
@@ -76,7 +82,9 @@ class VisitController(Controller):
         return Template(name, context=context, status_code=422)
 
     @post("/check", status_code=200)
-    async def check(self, request: AnyRequest, household_id: int, settings: Settings) -> Template:
+    async def check(
+        self, request: AnyRequest, household_id: FromPath[int], settings: NamedDependency[Settings]
+    ) -> Template:
         """Inline validation while the form is filled in (htmx, out-of-band error slots)."""
         await _page_context(request.user, household_id)
         values = forms.values_of(await request.form())
@@ -85,7 +93,7 @@ class VisitController(Controller):
         return Template("_visit_errors.html", context={"errors": errors, "slots": slots})
 
 
-def _saved(request: AnyRequest, household_id: int, status: str) -> Response:
+def _saved(request: AnyRequest, household_id: FromPath[int], status: str) -> Response:
     location = f"/households/{household_id}?saved={status}"
     if request.headers.get("hx-request"):
         target = json.dumps({"path": location, "target": "body"})

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from litestar import Controller, Request, get
 from litestar.exceptions import NotFoundException
+from litestar.params import FromPath, FromQuery
 from litestar.response import Template
 
 from server.accounts.service import Actor
@@ -24,7 +25,7 @@ class HouseholdController(Controller):
         return Template("today.html", context=context)
 
     @get("/households")
-    async def index(self, request: Request[Actor, str, object], q: str = "") -> Template:
+    async def index(self, request: Request[Actor, str, object], q: FromQuery[str] = "") -> Template:
         """The household list, searched by name, village, phone or code."""
         rows = await service.summaries(request.user, q[:100])
         name = "_household_rows.html" if request.headers.get("hx-request") else "households.html"
@@ -33,7 +34,9 @@ class HouseholdController(Controller):
         return response
 
     @get("/households/{household_id:int}")
-    async def show(self, request: Request[Actor, str, object], household_id: int) -> Template:
+    async def show(
+        self, request: Request[Actor, str, object], household_id: FromPath[int]
+    ) -> Template:
         """One household: members, last needs, visit history."""
         detail = await service.detail(request.user, household_id)
         if detail is None:

@@ -8,6 +8,7 @@ from functools import cache
 from pathlib import Path
 
 from litestar import Controller, Request, get
+from litestar.di import NamedDependency
 from litestar.response import Response
 
 from server import __version__
@@ -50,7 +51,7 @@ class PlatformController(Controller):
     """``/sw.js``, ``/manifest.webmanifest``, ``/healthz``."""
 
     @get("/sw.js", include_in_schema=False)
-    async def service_worker(self, settings: Settings) -> Response:
+    async def service_worker(self, settings: NamedDependency[Settings]) -> Response:
         """The worker, stamped with its version so each deploy installs a new one."""
         version, source = _worker_source(settings.htmx_url + settings.htmx_integrity)
         config = {
@@ -68,7 +69,7 @@ class PlatformController(Controller):
         )
 
     @get("/manifest.webmanifest", include_in_schema=False)
-    async def manifest(self, request: Request, settings: Settings) -> Response:
+    async def manifest(self, request: Request, settings: NamedDependency[Settings]) -> Response:
         """The web app manifest (installable to the home screen)."""
         icons = [
             {"src": "/static/icons/icon-192.png", "sizes": "192x192", "type": "image/png"},

@@ -1,0 +1,218 @@
+"""Fixtures: the database (SQLite, or PostgreSQL with DOORSTEP_TEST_DB=postgres), the app,
+logged-in clients, the live server and the browser."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.support import DEMO_PASSWORD, ORIGIN, LiveServer, PostgresCluster, login
+
+_WORK = Path(tempfile.mkdtemp(prefix="doorstep-tests-"))
+_CLUSTER: PostgresCluster | None = None
+CACHE = Path(os.environ.get("DOORSTEP_TEST_CACHE", Path.home() / ".cache" / "doorstep-tests"))
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Point the app at a throwaway database before anything imports it."""
+    global _CLUSTER
+    os.environ["DATA_DIR"] = str(_WORK / "data")
+    os.environ["PUBLIC_ORIGIN"] = ORIGIN
+    os.environ["TMPDIR"] = str(_WORK / "tmp")
+    (_WORK / "tmp").mkdir(parents=True, exist_ok=True)
+    if os.environ.get("DOORSTEP_TEST_DB") == "postgres":
+        _CLUSTER = PostgresCluster(_WORK / "pg")
+        os.environ["DATABASE_URL"] = _CLUSTER.start()
+    else:
+        os.environ["DATABASE_URL"] = f"sqlite:///{_WORK / 'data' / 'doorstep.sqlite3'}"
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    """Stop the cluster and remove the work folder."""
+    if _CLUSTER is not None:
+        _CLUSTER.stop()
+    shutil.rmtree(_WORK, ignore_errors=True)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Browser tests last: the Playwright sync API owns an event loop once it starts."""
+    items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
+
+
+@pytest.fixture(scope="session")
+def settings():
+    """The settings every test app uses."""
+    from server.settings import Settings
+
+    return Settings.from_env()
+
+
+@pytest.fixture(scope="session")
+def _migrated(settings) -> None:
+    from piccolo.utils.sync import run_sync
+
+    from server.db import ensure_dirs, migrate
+
+    ensure_dirs(settings)
+    run_sync(migrate(settings))
+
+
+async def _wipe() -> None:
+    from server.db import engine, is_sqlite
+    from server.piccolo_app import APP_CONFIG
+
+    names = [t._meta.tablename for t in APP_CONFIG.table_classes]
+    if is_sqlite():
+        async with engine().transaction():
+            for name in reversed(names):
+                await engine().run_ddl(f'DELETE FROM "{name}"')
+    else:
+        quoted = ", ".join(f'"{n}"' for n in names)
+        await engine().run_ddl(f"TRUNCATE {quoted} RESTART IDENTITY CASCADE")
+
+
+@pytest.fixture
+def empty_db(_migrated) -> None:
+    """A migrated database with no rows."""
+    from piccolo.utils.sync import run_sync
+
+    run_sync(_wipe())
+
+
+@pytest.fixture
+def demo_db(empty_db) -> None:
+    """The demo data, fresh for each test."""
+    from piccolo.utils.sync import run_sync
+
+    from server import demo
+
+    run_sync(demo.load(DEMO_PASSWORD))
+
+
+@pytest.fixture
+def new_client(demo_db, settings) -> Iterator:
+    """``new_client()``: an HTTP client with its own app (one app per client: a
+    Litestar app must not run two lifespans at once)."""
+    from litestar.testing import TestClient
+
+    from server.app import create_app
+
+    opened = []
+
+    def make():
+        test_client = TestClient(create_app(settings), base_url=ORIGIN)
+        test_client.__enter__()
+        opened.append(test_client)
+        return test_client
+
+    yield make
+    for test_client in reversed(opened):
+        test_client.__exit__(None, None, None)
+
+
+@pytest.fixture
+def client(new_client):
+    """An HTTP client with no session."""
+    return new_client()
+
+
+@pytest.fixture
+def as_user(new_client):
+    """``as_user("vol1")``: an HTTP client logged in as that demo account."""
+
+    def make(username: str):
+        test_client = new_client()
+        login(test_client, username)
+        return test_client
+
+    return make
+
+
+@pytest.fixture
+def vol1(as_user):
+    """A client logged in as vol1 (team leader, 郧阳区)."""
+    return as_user("vol1")
+
+
+@pytest.fixture
+def db(demo_db):
+    """Run a coroutine function against the database: ``db(fn, *args)``."""
+    from piccolo.utils.sync import run_sync
+
+    def call(fn, *args):
+        return run_sync(fn(*args))
+
+    return call
+
+
+# --- browser -----------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    """Debian's Chromium, never a downloaded browser."""
+    return {
+        **browser_type_launch_args,
+        "executable_path": "/usr/bin/chromium",
+        "args": [
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+        ],
+    }
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    """A 390×844 phone speaking Chinese."""
+    return {
+        **browser_context_args,
+        "viewport": {"width": 390, "height": 844},
+        "locale": "zh-CN",
+        "is_mobile": True,
+        "has_touch": True,
+        "service_workers": "allow",
+    }
+
+
+@pytest.fixture(scope="session")
+def htmx_path() -> Path:
+    """htmx 2.0.11 from the npm registry, checked against the SRI hash."""
+    from server.settings import DEFAULT_HTMX_INTEGRITY, HTMX_VERSION
+    from tests.support import htmx_file
+
+    return htmx_file(CACHE, HTMX_VERSION, DEFAULT_HTMX_INTEGRITY)
+
+
+@pytest.fixture
+def live_server(demo_db) -> Iterator[LiveServer]:
+    """``doorstep serve`` on the demo data, on a random loopback port."""
+    server = LiveServer(dict(os.environ))
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def context(context, htmx_path):
+    """Every browser context gets htmx from the registry copy instead of the CDN."""
+    from server.settings import DEFAULT_HTMX_URL
+
+    context.route(
+        DEFAULT_HTMX_URL,
+        lambda route: route.fulfill(
+            path=str(htmx_path),
+            content_type="text/javascript",
+            headers={"Access-Control-Allow-Origin": "*"},
+        ),
+    )
+    return context
