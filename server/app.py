@@ -21,6 +21,7 @@ from server.entries.controllers import VisitController
 from server.households.controllers import HouseholdController
 from server.pages.controllers import STATIC_DIR, PlatformController
 from server.settings import ROOT, Settings
+from server.sync.controllers import SyncController
 from server.system import service as system
 
 
@@ -43,6 +44,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             HouseholdController,
             VisitController,
             PlatformController,
+            SyncController,
             create_static_files_router(path="/static", directories=[STATIC_DIR]),
         ],
         dependencies={"settings": Provide(lambda: settings, use_cache=True, sync_to_thread=False)},

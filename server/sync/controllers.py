@@ -1,0 +1,92 @@
+"""``/api/sync/*``: the phone's outbox pushes entries here (JSON, same origin, no CSRF token)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import msgspec
+from litestar import Controller, Request, post
+from litestar.response import Response
+
+from server.accounts import service as accounts
+from server.accounts.service import Actor
+from server.entries import service as entries
+from server.entries.schemas import SyncPush, SyncPushResult
+from server.settings import Settings
+from server.sync import service
+from server.system import service as system
+from server.web import language_of, t
+
+MAX_ENTRIES = 500
+MAX_BYTES = 1024 * 1024
+LIMITS = {"max_entries": MAX_ENTRIES, "max_bytes": MAX_BYTES}
+
+
+def _refuse(request: Request, status: int, code: str, message: str, **extra: Any) -> Response:
+    body = {"code": code, "error": t(request, message), **extra}
+    return Response(body, status_code=status)
+
+
+def cross_site(request: Request, settings: Settings) -> bool:
+    """True for a request a browser sent from another site.
+
+    A service worker cannot read the CSRF cookie, so the sync API relies on
+    the browser's own word about where a request came from.
+    """
+    origin = request.headers.get("origin")
+    if origin is not None and origin.rstrip("/") != settings.public_origin:
+        return True
+    site = request.headers.get("sec-fetch-site")
+    return site is not None and site not in ("same-origin", "none")
+
+
+class SyncController(Controller):
+    """The sync contract (README, "Sync protocol")."""
+
+    path = "/api/sync"
+    tags = ["sync"]
+
+    @post(
+        "/push",
+        status_code=200,
+        request_max_body_size=MAX_BYTES * 4,
+        summary="Push outbox entries",
+        description=(
+            "Stores each entry at most once (by its id). One result per entry, in order: "
+            "accepted, duplicate, conflict, retry or rejected (with a stable code). "
+            "At most 500 entries and 1 MiB per batch (413 beyond)."
+        ),
+        responses={},
+    )
+    async def push(self, request: Request[Actor, str, Any]) -> Response[SyncPushResult]:
+        """Take a batch from a phone's outbox."""
+        body = await request.body()
+        settings: Settings = request.app.state.settings
+        if cross_site(request, settings):
+            return _refuse(request, 403, "cross_site", "Requests from other sites are refused.")
+        if request.content_type[0] != "application/json":
+            return _refuse(request, 415, "json_only", "Send JSON (application/json).")
+        if len(body) > MAX_BYTES:
+            return _refuse(request, 413, "too_large", "The batch is too large.", limits=LIMITS)
+        try:
+            push = msgspec.json.decode(body, type=SyncPush)
+        except msgspec.DecodeError as error:
+            return _refuse(
+                request, 400, "bad_request", "The request is malformed.", detail=str(error)
+            )
+        if len(push.entries) > MAX_ENTRIES:
+            return _refuse(
+                request, 413, "too_many", "The batch has too many entries.", limits=LIMITS
+            )
+        actor = request.user
+        results = await entries.ingest(actor, push.entries, language_of(request), push.device_id)
+        await service.record_device(
+            push.device_id, actor.id, push.app_version, push.pending_count, push.oldest_pending_at
+        )
+        await accounts.extend_session(request.auth, settings.session_days)
+        result = SyncPushResult(
+            results=results,
+            server_time=accounts.now().isoformat(timespec="milliseconds"),
+            epoch=await system.epoch(),
+        )
+        return Response(result, status_code=200)
