@@ -50,6 +50,8 @@ class PostgresCluster:
         self.base.mkdir(parents=True, exist_ok=True)
         if self.as_user:
             shutil.chown(self.base, "postgres")
+            # mkdtemp folders are 0700: the postgres user must at least pass through.
+            self.base.parent.chmod(self.base.parent.stat().st_mode | 0o711)
         subprocess.run(
             [*self.as_user, _pg_bin("initdb"), "--no-sync", "-A", "trust", "-U", "doorstep",
              "-D", str(self.data)],
