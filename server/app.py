@@ -7,6 +7,7 @@ from litestar.config.csrf import CSRFConfig
 from litestar.datastructures import ResponseHeader
 from litestar.di import Provide
 from litestar.exceptions import NotAuthorizedException
+from litestar.logging import LoggingConfig
 from litestar.middleware import DefineMiddleware
 from litestar.openapi import OpenAPIConfig
 from litestar.plugins.htmx import HTMXPlugin
@@ -64,6 +65,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             ResponseHeader(name="X-Content-Type-Options", value="nosniff"),
             ResponseHeader(name="Referrer-Policy", value="same-origin"),
         ],
+        logging_config=LoggingConfig(log_exceptions="always"),
         openapi_config=OpenAPIConfig(title="Doorstep", version=__version__, path="/schema"),
     )
     app.state.settings = settings

@@ -11,6 +11,7 @@ from typing import Any
 from server.accounts.service import Actor
 from server.accounts.tables import Account
 from server.areas.tables import Area
+from server.db import is_sqlite
 from server.entries.tables import Visit
 from server.households.tables import Household, Member, Pairing
 
@@ -66,14 +67,17 @@ async def scope_filter(actor: Actor) -> Any | None:
 
 
 def _search_filter(query: str) -> Any:
-    pattern = f"%{query}%"
-    return (
-        Household.head_name.ilike(pattern)
-        | Household.village.name.ilike(pattern)
-        | Household.phone.ilike(pattern)
-        | Household.code.ilike(pattern)
-        | Household.address.ilike(pattern)
-    )
+    pattern = "%" + query.replace("%", "").replace("_", "") + "%"
+    columns = [
+        Household.head_name,
+        Household.village.name,
+        Household.phone,
+        Household.code,
+        Household.address,
+    ]
+    # SQLite's LIKE already ignores ASCII case (and has no ILIKE).
+    clauses = [c.like(pattern) if is_sqlite() else c.ilike(pattern) for c in columns]
+    return functools.reduce(operator.or_, clauses)
 
 
 async def last_visits(household_ids: list[int]) -> dict[int, dict[str, Any]]:
