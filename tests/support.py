@@ -86,10 +86,11 @@ class LiveServer:
         self.url = f"http://127.0.0.1:{self.port}"
         self.env = {**env, "PUBLIC_ORIGIN": self.url, "MIGRATE_ON_START": "0"}
         self.process: subprocess.Popen | None = None
+        self.log = None
 
     def start(self) -> None:
         """Start and wait until it answers."""
-        log = open(Path(self.env["DATA_DIR"]) / f"server-{self.port}.log", "ab")  # noqa: SIM115
+        log = self.log = open(Path(self.env["DATA_DIR"]) / f"server-{self.port}.log", "ab")  # noqa: SIM115
         self.process = subprocess.Popen(
             [sys.executable, "-m", "server.cli", "serve", "--port", str(self.port),
              "--log-level", "warning"],
@@ -116,6 +117,9 @@ class LiveServer:
             self.process.terminate()
         self.process.wait(timeout=20)
         self.process = None
+        if self.log is not None:
+            self.log.close()
+            self.log = None
 
 
 def htmx_file(cache_dir: Path, version: str, integrity: str) -> Path:
