@@ -30,6 +30,7 @@ def test_a_volunteer_logs_in_and_sees_today(page, live_server):
     assert page.locator("#today-list > li").count() == 15
 
 
+@pytest.mark.postgres_smoke
 def test_a_recorded_visit_shows_on_the_household_page(page, live_server, db):
     [household, *_] = db(household_ids_of, "vol1")
     log_in(page, live_server)
