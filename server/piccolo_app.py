@@ -6,8 +6,15 @@ from server.accounts.tables import Account, AuthSession, CoordinatorArea, LoginA
 from server.areas.tables import Area, Team
 from server.audit.tables import AuditLog
 from server.entries.tables import Device, Entry, EntryReceipt, Visit
-from server.households.tables import Household, Member, Pairing
+from server.households.tables import (
+    Household,
+    HouseholdFlag,
+    HouseholdVersion,
+    Member,
+    Pairing,
+)
 from server.settings import ROOT
+from server.sync.tables import SyncChange, SyncCounter
 from server.system.tables import SystemValue
 
 APP_CONFIG = AppConfig(
@@ -29,6 +36,10 @@ APP_CONFIG = AppConfig(
         Visit,
         Device,
         AuditLog,
+        HouseholdVersion,
+        HouseholdFlag,
+        SyncCounter,
+        SyncChange,
     ],
     migration_dependencies=[],
     commands=[],

@@ -1,0 +1,36 @@
+"""The change log that ``GET /api/sync/pull`` reads, and the counter that orders it."""
+
+from piccolo.columns import BigInt, Boolean, ForeignKey, Integer, Text, Varchar
+from piccolo.table import Table
+
+from server.accounts.tables import Account
+
+
+class SyncCounter(Table):
+    """One row per counter; ``changes`` numbers the change log (see ``changelog.reserve``)."""
+
+    name = Varchar(length=32, unique=True)
+    value = BigInt(default=0)
+
+
+class SyncChange(Table):
+    """The latest state of one object as one volunteer's phone should have it.
+
+    One row per (volunteer, kind, object_id), replaced (with a new ``seq``) at
+    every change, so a volunteer's rows are exactly their phone's data set plus
+    tombstones. Indexes (a migration adds them): unique (volunteer, kind,
+    object_id), (volunteer, seq) for pulls, (volunteer, household) for unpairing.
+    """
+
+    seq = BigInt()
+    """From the ``changes`` counter, taken inside the writing transaction."""
+    volunteer = ForeignKey(references=Account)
+    kind = Varchar(length=16)
+    """``household``, ``visit`` or ``entry``."""
+    object_id = Varchar(length=64)
+    household = Integer(null=True, default=None)
+    """The household the object belongs to (unpairing removes its visits)."""
+    version = Integer(default=1)
+    deleted = Boolean(default=False)
+    data = Text(default="{}")
+    """JSON, sent to the phone as it is."""
