@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+import base64
 import glob
 import hashlib
-import base64
 import os
 import re
 import shutil
@@ -53,20 +53,50 @@ class PostgresCluster:
             # mkdtemp folders are 0700: the postgres user must at least pass through.
             self.base.parent.chmod(self.base.parent.stat().st_mode | 0o711)
         subprocess.run(
-            [*self.as_user, _pg_bin("initdb"), "--no-sync", "-A", "trust", "-U", "doorstep",
-             "-D", str(self.data)],
-            check=True, capture_output=True,
+            [
+                *self.as_user,
+                _pg_bin("initdb"),
+                "--no-sync",
+                "-A",
+                "trust",
+                "-U",
+                "doorstep",
+                "-D",
+                str(self.data),
+            ],
+            check=True,
+            capture_output=True,
         )
         options = f"-p {self.port} -k {self.base} -h 127.0.0.1 -c fsync=off -c full_page_writes=off"
         subprocess.run(
-            [*self.as_user, _pg_bin("pg_ctl"), "-w", "-D", str(self.data), "-o", options,
-             "-l", str(self.base / "pg.log"), "start"],
-            check=True, capture_output=True,
+            [
+                *self.as_user,
+                _pg_bin("pg_ctl"),
+                "-w",
+                "-D",
+                str(self.data),
+                "-o",
+                options,
+                "-l",
+                str(self.base / "pg.log"),
+                "start",
+            ],
+            check=True,
+            capture_output=True,
         )
         subprocess.run(
-            [_pg_bin("createdb"), "-h", "127.0.0.1", "-p", str(self.port), "-U", "doorstep",
-             "doorstep_test"],
-            check=True, capture_output=True,
+            [
+                _pg_bin("createdb"),
+                "-h",
+                "127.0.0.1",
+                "-p",
+                str(self.port),
+                "-U",
+                "doorstep",
+                "doorstep_test",
+            ],
+            check=True,
+            capture_output=True,
         )
         return f"postgres://doorstep@127.0.0.1:{self.port}/doorstep_test"
 
@@ -92,9 +122,20 @@ class LiveServer:
         """Start and wait until it answers."""
         log = self.log = open(Path(self.env["DATA_DIR"]) / f"server-{self.port}.log", "ab")  # noqa: SIM115
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "server.cli", "serve", "--port", str(self.port),
-             "--log-level", "warning"],
-            env=self.env, cwd=ROOT, stdout=log, stderr=log,
+            [
+                sys.executable,
+                "-m",
+                "server.cli",
+                "serve",
+                "--port",
+                str(self.port),
+                "--log-level",
+                "warning",
+            ],
+            env=self.env,
+            cwd=ROOT,
+            stdout=log,
+            stderr=log,
         )
         deadline = time.monotonic() + 20
         while time.monotonic() < deadline:
@@ -127,8 +168,12 @@ def htmx_file(cache_dir: Path, version: str, integrity: str) -> Path:
     target = cache_dir / f"htmx-{version}.min.js"
     if not target.exists():
         with tempfile.TemporaryDirectory() as work:
-            subprocess.run(["npm", "pack", f"htmx.org@{version}", "--silent"], cwd=work,
-                           check=True, capture_output=True)
+            subprocess.run(
+                ["npm", "pack", f"htmx.org@{version}", "--silent"],
+                cwd=work,
+                check=True,
+                capture_output=True,
+            )
             [tarball] = glob.glob(f"{work}/htmx.org-*.tgz")
             with tarfile.open(tarball) as archive:
                 member = archive.extractfile("package/dist/htmx.min.js")
@@ -147,8 +192,9 @@ def npm_file(cache_dir: Path, package: str, path: str) -> Path:
     target = cache_dir / name
     if not target.exists():
         with tempfile.TemporaryDirectory() as work:
-            subprocess.run(["npm", "pack", package, "--silent"], cwd=work, check=True,
-                           capture_output=True)
+            subprocess.run(
+                ["npm", "pack", package, "--silent"], cwd=work, check=True, capture_output=True
+            )
             [tarball] = glob.glob(f"{work}/*.tgz")
             with tarfile.open(tarball) as archive:
                 member = archive.extractfile(f"package/{path}")

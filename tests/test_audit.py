@@ -46,10 +46,16 @@ def test_a_duplicate_visit_adds_no_second_audit_row(vol1, db):
 def test_a_pushed_entry_is_audited(vol1, db):
     [household, *_] = db(household_ids_of, "vol1")
     entry_id = str(uuid.uuid4())
-    entry = {"id": entry_id, "kind": "visit", "schema": 1,
-             "recorded_at": "2026-11-28T09:00:00+08:00", "data": {"household_id": str(household)}}
-    vol1.post("/api/sync/push", json={"device_id": "d", "entries": [entry]},
-              headers={"Origin": ORIGIN})
+    entry = {
+        "id": entry_id,
+        "kind": "visit",
+        "schema": 1,
+        "recorded_at": "2026-11-28T09:00:00+08:00",
+        "data": {"household_id": str(household)},
+    }
+    vol1.post(
+        "/api/sync/push", json={"device_id": "d", "entries": [entry]}, headers={"Origin": ORIGIN}
+    )
     assert [r["action"] for r in _audit(db, row_id=entry_id)] == ["visit.create"]
 
 

@@ -46,8 +46,12 @@ def test_a_wrong_password_says_so_in_chinese(client):
 def test_login_goes_back_where_the_user_was_going(client):
     response = client.post(
         "/login",
-        data={"username": "vol1", "password": DEMO_PASSWORD, "next": "/households?q=a",
-              "_csrf_token": csrf(client)},
+        data={
+            "username": "vol1",
+            "password": DEMO_PASSWORD,
+            "next": "/households?q=a",
+            "_csrf_token": csrf(client),
+        },
         follow_redirects=False,
     )
     assert response.headers["location"] == "/households?q=a"
@@ -56,8 +60,12 @@ def test_login_goes_back_where_the_user_was_going(client):
 def test_login_never_redirects_to_another_site(client):
     response = client.post(
         "/login",
-        data={"username": "vol1", "password": DEMO_PASSWORD, "next": "//evil.example/x",
-              "_csrf_token": csrf(client)},
+        data={
+            "username": "vol1",
+            "password": DEMO_PASSWORD,
+            "next": "//evil.example/x",
+            "_csrf_token": csrf(client),
+        },
         follow_redirects=False,
     )
     assert response.headers["location"] == "/"

@@ -17,7 +17,11 @@ from tests.support import ROOT
 def _doorstep(env: dict[str, str], *args: str) -> str:
     result = subprocess.run(
         [sys.executable, "-m", "server.cli", *args],
-        env=env, cwd=ROOT, capture_output=True, text=True, check=True,
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
     )
     return result.stdout
 
@@ -94,7 +98,11 @@ def test_a_restore_starts_a_new_sync_epoch(db, tmp_path):
     _doorstep(restored_env, "restore", str(folder))
     script = "import asyncio; from server.system.service import epoch; print(asyncio.run(epoch()))"
     after = subprocess.run(
-        [sys.executable, "-c", script], env=restored_env, cwd=ROOT, capture_output=True,
-        text=True, check=True,
+        [sys.executable, "-c", script],
+        env=restored_env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout.strip()
     assert after and after != before

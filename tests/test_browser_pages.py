@@ -71,13 +71,15 @@ def test_touch_targets_are_at_least_44_pixels(page, live_server, db):
     [household, *_] = db(household_ids_of, "vol1")
     log_in(page, live_server)
     page.goto(f"{live_server.url}/households/{household}/visit")
+    targets = (
+        "button, .button, input[type=radio], select, input:not([type=hidden]), textarea, nav a"
+    )
     small = page.evaluate(
-        """() => [...document.querySelectorAll(
-                'button, .button, input[type=radio], select, input:not([type=hidden]), textarea, nav a')]
+        """() => [...document.querySelectorAll(TARGETS)]
             .filter(el => el.offsetParent !== null)
             .map(el => el.closest('label') || el)
             .filter(el => { const r = el.getBoundingClientRect(); return r.height < 44; })
-            .map(el => el.outerHTML.slice(0, 80))"""
+            .map(el => el.outerHTML.slice(0, 80))""".replace("TARGETS", repr(targets))
     )
     assert small == []
 
@@ -86,8 +88,13 @@ def test_axe_finds_no_serious_violation(page, live_server, db):
     [household, *_] = db(household_ids_of, "vol1")
     axe = npm_file(CACHE, AXE, "axe.min.js").read_text()
     page.goto(f"{live_server.url}/login")
-    pages = ["/login", "/", "/households", f"/households/{household}",
-             f"/households/{household}/visit"]
+    pages = [
+        "/login",
+        "/",
+        "/households",
+        f"/households/{household}",
+        f"/households/{household}/visit",
+    ]
     found = {}
     for path in pages:
         if path != "/login" and "/login" in page.url:

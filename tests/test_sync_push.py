@@ -20,8 +20,13 @@ def visit(household_id, **data):
 
 
 def push(client, entries, **headers):
-    body = {"device_id": "device-1", "app_version": "test", "pending_count": len(entries),
-            "oldest_pending_at": None, "entries": entries}
+    body = {
+        "device_id": "device-1",
+        "app_version": "test",
+        "pending_count": len(entries),
+        "oldest_pending_at": None,
+        "entries": entries,
+    }
     return client.post(
         "/api/sync/push",
         content=json.dumps(body),
@@ -35,7 +40,9 @@ def test_an_entry_is_accepted_then_a_resend_is_a_duplicate(vol1, db):
     first = push(vol1, [entry])
     second = push(vol1, [entry])
     assert first.status_code == 200
-    assert first.json()["results"] == [{"id": entry["id"], "status": "accepted", "code": "", "error": ""}]
+    assert first.json()["results"] == [
+        {"id": entry["id"], "status": "accepted", "code": "", "error": ""}
+    ]
     assert second.json()["results"][0]["status"] == "duplicate"
 
 
