@@ -2,42 +2,14 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
-import tempfile
-from pathlib import Path
-
 from babel.messages.pofile import read_po
 
+from scripts.update_catalogues import extract
 from tests.support import ROOT
 
 
 def _extracted() -> set[str]:
-    pot = Path(tempfile.mkdtemp()) / "messages.pot"
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "babel.messages.frontend",
-            "extract",
-            "-F",
-            "babel.cfg",
-            "-k",
-            "_",
-            "-k",
-            "t:2",
-            "-k",
-            "N_",
-            "--no-location",
-            "-o",
-            str(pot),
-            ".",
-        ],
-        cwd=ROOT,
-        check=True,
-        capture_output=True,
-    )
-    with open(pot, "rb") as f:
+    with open(extract(), "rb") as f:
         return {m.id for m in read_po(f) if m.id}
 
 
