@@ -11,12 +11,32 @@ from litestar import Controller, Request, get
 from litestar.di import NamedDependency
 from litestar.response import Response
 
-from server import __version__
+from server import __version__, i18n
+from server.i18n import N_
 from server.settings import ROOT, Settings
 from server.web import t
 
 SW_DIR = ROOT / "service_worker"
 STATIC_DIR = ROOT / "web" / "static"
+WORKER_MESSAGES = {
+    "offline_title": N_("No network"),
+    "offline_text": N_(
+        "This page was not opened on this phone before, so it cannot be shown offline. "
+        "Entries you save are kept on the phone and sent when the network is back."
+    ),
+    "today": N_("Today"),
+    "sync": N_("Sync"),
+    "back": N_("Back to the form"),
+    "not_saved_title": N_("Not saved"),
+    "not_saved_text": N_(
+        "This phone could not store the visit (it may be out of space). "
+        "Go back, free some space and save again."
+    ),
+    "not_saved_invalid": N_(
+        "The visit could not be saved offline: go back, check the form and save again."
+    ),
+}
+"""What the worker writes itself (the offline page, a form it could not store)."""
 
 
 @cache
@@ -38,6 +58,17 @@ def worker_version(settings: Settings) -> str:
     return _worker_source(settings.htmx_url + settings.htmx_integrity)[0]
 
 
+def worker_messages() -> dict[str, dict[str, str]]:
+    """The worker's own texts in every language (it has no templates)."""
+    return {
+        language: {
+            "lang": "zh-CN" if language == "zh_CN" else "en",
+            **{key: i18n.gettext(language, text) for key, text in WORKER_MESSAGES.items()},
+        }
+        for language in i18n.LANGUAGES
+    }
+
+
 def static_files() -> list[str]:
     """Own static files the worker puts in the shell cache."""
     return sorted(
@@ -52,7 +83,7 @@ class PlatformController(Controller):
 
     @get("/sw.js", include_in_schema=False)
     async def service_worker(self, settings: NamedDependency[Settings]) -> Response:
-        """The worker, stamped with its version so each deploy installs a new one."""
+        """The worker (a module script), stamped with its version so each deploy installs anew."""
         version, source = _worker_source(settings.htmx_url + settings.htmx_integrity)
         config = {
             "version": version,
@@ -60,6 +91,7 @@ class PlatformController(Controller):
             "htmxUrl": settings.htmx_url,
             "htmxIntegrity": settings.htmx_integrity,
             "shell": static_files(),
+            "messages": worker_messages(),
         }
         script = f"const CONFIG = {json.dumps(config)};\n{source}"
         return Response(

@@ -1,4 +1,14 @@
-// The page script: CSRF header for htmx, and the location button of the visit form.
+// The page script: CSRF header for htmx, the location button, capture into the outbox,
+// and the triggers that drain it (load, online, visible again, a timer, after a capture).
+
+import * as outbox from "./outbox.js";
+import { CHANNEL, drain } from "./drain.js";
+import { prepareForms, setUpCapture } from "./capture.js";
+import { askPersistence, browserNotices, refreshBadge, registerWorker } from "./status.js";
+import { account } from "./ui.js";
+
+const TIMER = 60_000;
+const SYNC_TAG = "doorstep-drain";
 
 function cookie(name) {
   const match = document.cookie.match(new RegExp(`(?:^|; )${name}=([^;]*)`));
@@ -8,6 +18,12 @@ function cookie(name) {
 // Read the token when each request leaves: a boosted page keeps an old <body>.
 document.addEventListener("htmx:configRequest", (event) => {
   event.detail.headers["X-CSRFToken"] = cookie("csrftoken");
+});
+
+// A boosted link that cannot load (no network): navigate for real, the worker answers.
+document.addEventListener("htmx:sendError", (event) => {
+  const config = event.detail.requestConfig;
+  if (config && config.boosted && config.verb === "get") location.assign(config.path);
 });
 
 function setUpLocation(root) {
@@ -31,5 +47,63 @@ function setUpLocation(root) {
   }
 }
 
-setUpLocation(document);
-document.addEventListener("htmx:load", (event) => setUpLocation(event.target));
+/** Drain now and keep the badge (and the sync page, if open) up to date. */
+export async function sync({ force = false } = {}) {
+  if (!account() || !window.indexedDB) return null;
+  const summary = await drain({ force }).catch((error) => ({ status: "error", error: String(error) }));
+  await refreshBadge();
+  document.dispatchEvent(new CustomEvent("doorstep:synced", { detail: summary }));
+  return summary;
+}
+
+/**
+ * Tell the outbox who is logged in (the worker drains for that account only). Another
+ * account than last time: the pages kept for the previous one are personal data, drop them.
+ */
+async function rememberAccount() {
+  const current = account();
+  const previous = await outbox.getMeta("account");
+  if (current && previous && previous !== current) await caches.delete(outbox.PAGES_CACHE);
+  if (current !== previous) await outbox.setMeta("account", current);
+  if (current && (await outbox.getMeta("login_needed")) === current) {
+    await outbox.setMeta("login_needed", null); // this page came with a session
+  }
+}
+
+function afterCapture() {
+  refreshBadge();
+  sync();
+  navigator.serviceWorker?.ready.then((r) => r.sync?.register(SYNC_TAG)).catch(() => undefined);
+}
+
+function onPage(root) {
+  setUpLocation(root);
+  prepareForms(root);
+  browserNotices();
+  refreshBadge();
+  if (document.getElementById("sync-page")) import("./sync-page.js").then((m) => m.show(sync));
+}
+
+async function start() {
+  setUpCapture(afterCapture);
+  document.addEventListener("submit", (event) => {
+    // Logging out: this phone should keep no pages of the account (its entries stay).
+    if (event.target.matches?.("form[action='/logout']")) caches.delete(outbox.PAGES_CACHE);
+  });
+  onPage(document);
+  document.addEventListener("htmx:afterSettle", () => onPage(document));
+  if (!window.indexedDB) return;
+  await rememberAccount().catch(() => undefined);
+  registerWorker();
+  askPersistence();
+  new BroadcastChannel(CHANNEL).onmessage = (event) => {
+    refreshBadge();
+    document.dispatchEvent(new CustomEvent("doorstep:synced", { detail: event.data }));
+  };
+  window.addEventListener("online", () => sync({ force: true }));
+  document.addEventListener("visibilitychange", () => { if (!document.hidden) sync(); });
+  setInterval(() => { if (!document.hidden) sync(); }, TIMER);
+  sync();
+}
+
+start();

@@ -1,0 +1,144 @@
+"""Importing a phone's export (导出待同步数据): the last way out for a broken phone or a
+blocked account. A coordinator uploads the file; its entries go through the one ingest
+path as the account that made them, so an entry already received is a duplicate."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from server.accounts.service import Actor, load_actor
+from server.areas.tables import Team
+from server.audit import service as audit
+from server.db import write_transaction
+from server.entries import service as entries
+from server.entries.schemas import EntryResult
+from server.households.service import paired_household_ids
+from server.households.tables import Household
+from server.i18n import N_, gettext
+
+FORMAT = "doorstep-outbox"
+MAX_FILE_BYTES = 8 * 1024 * 1024
+BATCH = 500
+REFUSALS = {
+    "not_an_export": N_("This file is not an export of entries waiting on a phone."),
+    "too_large": N_("The file is too large."),
+    "unknown_account": N_("The account in this file does not exist or is no longer active."),
+    "outside_areas": N_("The account in this file is not in your areas."),
+}
+"""Why a whole file is refused (stable codes and their messages)."""
+
+
+class ImportRefused(Exception):
+    """The file as a whole cannot be imported; ``code`` says why."""
+
+    def __init__(self, code: str) -> None:
+        super().__init__(code)
+        self.code = code
+
+    def message(self, language: str) -> str:
+        """The reason in ``language``."""
+        return gettext(language, REFUSALS[self.code])
+
+
+@dataclass
+class ImportedEntry:
+    """One entry of the file and what became of it."""
+
+    id: str
+    kind: str
+    recorded_at: str
+    result: EntryResult
+
+
+@dataclass
+class ImportReport:
+    """What an import did, entry by entry."""
+
+    account: Actor
+    device_id: str
+    entries: list[ImportedEntry] = field(default_factory=list)
+
+    def count(self, status: str) -> int:
+        """How many entries ended with ``status``."""
+        return sum(1 for e in self.entries if e.result.status == status)
+
+
+def parse_export(raw: bytes) -> dict[str, Any]:
+    """The export file's content, checked for shape (not for each entry: ingest does that)."""
+    if len(raw) > MAX_FILE_BYTES:
+        raise ImportRefused("too_large")
+    try:
+        content = json.loads(raw)
+    except (ValueError, UnicodeDecodeError):
+        raise ImportRefused("not_an_export") from None
+    if (
+        not isinstance(content, dict)
+        or content.get("format") != FORMAT
+        or not isinstance(content.get("entries"), list)
+        or not str(content.get("account_id", "")).isdigit()
+    ):
+        raise ImportRefused("not_an_export")
+    return content
+
+
+async def _area_paths_of(account: Actor) -> list[str]:
+    """Where an account works: its team's area and the villages of its households."""
+    paths = []
+    if account.team_id is not None:
+        team = await Team.select(Team.area.path).where(Team.id == account.team_id).first()
+        if team and team["area.path"]:
+            paths.append(team["area.path"])
+    households = await paired_household_ids(account.id)
+    if households:
+        rows = await Household.select(Household.village.path).where(Household.id.is_in(households))
+        paths.extend(r["village.path"] for r in rows)
+    return paths
+
+
+async def may_import_for(coordinator: Actor, account: Actor) -> bool:
+    """True when ``account`` works inside ``coordinator``'s areas (admins: everyone)."""
+    if coordinator.is_admin or coordinator.id == account.id:
+        return True
+    if coordinator.role != "coordinator" or not coordinator.area_paths:
+        return False
+    return any(
+        path.startswith(area)
+        for path in await _area_paths_of(account)
+        for area in coordinator.area_paths
+    )
+
+
+async def import_export(coordinator: Actor, raw: bytes, language: str) -> ImportReport:
+    """Ingest an export file as the account it names, exactly once per entry."""
+    content = parse_export(raw)
+    account = await load_actor(int(content["account_id"]))
+    if account is None:
+        raise ImportRefused("unknown_account")
+    if not await may_import_for(coordinator, account):
+        raise ImportRefused("outside_areas")
+    device_id = str(content.get("device_id") or "")[:64]
+    report = ImportReport(account=account, device_id=device_id)
+    raw_entries = content["entries"]
+    for start in range(0, len(raw_entries), BATCH):
+        chunk = raw_entries[start : start + BATCH]
+        results = await entries.ingest(account, chunk, language, device_id)
+        for raw_entry, result in zip(chunk, results, strict=True):
+            described = raw_entry if isinstance(raw_entry, dict) else {}
+            report.entries.append(
+                ImportedEntry(
+                    id=result.id,
+                    kind=str(described.get("kind", "")),
+                    recorded_at=str(described.get("recorded_at", "")),
+                    result=result,
+                )
+            )
+    summary = {
+        "device_id": device_id,
+        "entries": len(report.entries),
+        **{s: report.count(s) for s in ("accepted", "duplicate", "conflict", "retry", "rejected")},
+    }
+    async with write_transaction():
+        await audit.record(coordinator.id, "sync.import", "account", account.id, after=summary)
+    return report

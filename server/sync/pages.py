@@ -1,0 +1,68 @@
+"""同步: the sync page (the phone fills it in from its outbox) and a coordinator's import
+of a phone's export file."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Controller, Request, get, post
+from litestar.datastructures import UploadFile
+from litestar.exceptions import PermissionDeniedException
+from litestar.response import Template
+
+from server.accounts.service import Actor
+from server.entries import service as entries
+from server.i18n import N_, gettext
+from server.sync import imports
+from server.web import language_of
+
+AnyRequest = Request[Actor, str, Any]
+STATUS_LABELS = {
+    "accepted": N_("Received"),
+    "duplicate": N_("Already received; not counted twice"),
+    "conflict": N_("Received; flagged for review"),
+    "retry": N_("Not taken yet; import again later"),
+    "rejected": N_("Refused"),
+}
+"""How each push status reads in the import results."""
+
+
+def refusal_reasons(language: str) -> dict[str, str]:
+    """Why the server refuses an entry, by stable code, for the phone's 需要处理 list.
+
+    Messages that name a field are left out: the phone keeps the server's own wording.
+    """
+    return {
+        code: gettext(language, text) for code, text in entries.MESSAGES.items() if "{" not in text
+    }
+
+
+def _page(request: AnyRequest, status_code: int = 200, **context: Any) -> Template:
+    language = language_of(request)
+    labels = {status: gettext(language, text) for status, text in STATUS_LABELS.items()}
+    context = {"reasons": refusal_reasons(language), "status_labels": labels, **context}
+    return Template("sync.html", context=context, status_code=status_code)
+
+
+class SyncPageController(Controller):
+    """``/sync`` and ``/sync/import``."""
+
+    path = "/sync"
+
+    @get("/")
+    async def page(self, request: AnyRequest) -> Template:
+        """The sync page: the phone's script shows what is waiting and what was refused."""
+        return _page(request)
+
+    @post("/import", status_code=200)
+    async def import_file(self, request: AnyRequest) -> Template:
+        """Ingest a phone's export as the account it names (coordinators and admins)."""
+        if not request.user.is_coordinator:
+            raise PermissionDeniedException()
+        upload = (await request.form()).get("file")
+        raw = await upload.read() if isinstance(upload, UploadFile) else b""
+        try:
+            report = await imports.import_export(request.user, raw, language_of(request))
+        except imports.ImportRefused as refused:
+            return _page(request, 422, import_error=refused.message(language_of(request)))
+        return _page(request, report=report)

@@ -1,0 +1,74 @@
+// /sw.js is these files joined in name order into one module script, after a line the
+// server writes: `const CONFIG = {version, appVersion, htmxUrl, htmxIntegrity, shell,
+// messages}`. Imports are hoisted; each name is imported in one file only.
+//
+// This file: the caches. One prefix; the shell cache carries the deploy's version and
+// `activate` deletes the old ones. htmx sits in a cache of its own, filled apart from the
+// all-or-nothing shell, so a blocked CDN never fails an install.
+
+import * as outbox from "/static/outbox.js";
+
+const PREFIX = "doorstep-";
+const SHELL = `${PREFIX}shell-${CONFIG.version}`;
+const HTMX = `${PREFIX}htmx`;
+
+async function cacheShell() {
+  const shell = await caches.open(SHELL);
+  // `reload`: never take a file from the HTTP cache, it may be the previous deploy's.
+  await shell.addAll(CONFIG.shell.map((url) => new Request(url, { cache: "reload" })));
+  try {
+    const htmx = await caches.open(HTMX);
+    if (!(await htmx.match(CONFIG.htmxUrl))) {
+      await htmx.add(new Request(CONFIG.htmxUrl, { mode: "cors", integrity: CONFIG.htmxIntegrity }));
+    }
+  } catch (error) {
+    console.warn("htmx not cached; pages load it from the network", error);
+  }
+}
+
+async function dropOldCaches() {
+  for (const name of await caches.keys()) {
+    if (name.startsWith(`${PREFIX}shell-`) && name !== SHELL) await caches.delete(name);
+  }
+  const htmx = await caches.open(HTMX);
+  for (const request of await htmx.keys()) {
+    if (request.url !== CONFIG.htmxUrl) await htmx.delete(request);
+  }
+}
+
+self.addEventListener("install", (event) => {
+  event.waitUntil(cacheShell());
+});
+
+self.addEventListener("activate", (event) => {
+  event.waitUntil(
+    (async () => {
+      await dropOldCaches();
+      await outbox.setMeta("app_version", `${CONFIG.appVersion}+${CONFIG.version}`);
+      await self.clients.claim();
+    })(),
+  );
+});
+
+self.addEventListener("message", (event) => {
+  // The page's 更新 button: the waiting worker takes over, the page reloads.
+  if (event.data && event.data.type === "skip-waiting") self.skipWaiting();
+});
+
+/** A static file from this deploy's shell, else the network, else any older copy. */
+async function shellFile(request) {
+  const own = await (await caches.open(SHELL)).match(request);
+  if (own) return own;
+  try {
+    return await fetch(request);
+  } catch (error) {
+    const any = await caches.match(request);
+    if (any) return any;
+    throw error;
+  }
+}
+
+/** htmx from its own cache (it never changes under one URL), else the network. */
+async function htmxFile(request) {
+  return (await caches.match(CONFIG.htmxUrl, { cacheName: HTMX })) || fetch(request);
+}

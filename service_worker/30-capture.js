@@ -1,0 +1,56 @@
+// A visit form posted while the page script did not take it (it failed to load, or the
+// submit came first): the worker lets it through to the server, and if there is no
+// network it writes the entry to the outbox itself, as the page would have.
+
+import { problems, visitEntry } from "/static/visit.js";
+import { drain } from "/static/drain.js";
+
+const SYNC_TAG = "doorstep-drain";
+
+function redirect(target, request) {
+  // htmx follows HX-Redirect with a full navigation; a plain form follows the 303.
+  if (request.headers.get("HX-Request")) {
+    return new Response("", { status: 200, headers: { "HX-Redirect": target } });
+  }
+  return Response.redirect(new URL(target, location.origin).href, 303);
+}
+
+async function store(account, entry, formId) {
+  try {
+    // The form's own id first: the POST may have reached the server before the network
+    // failed, and the same id then makes the resend a duplicate, not a second visit.
+    return await outbox.save(account, entry, { id: formId });
+  } catch (error) {
+    if (error && error.name === "ConstraintError") return outbox.save(account, entry);
+    throw error;
+  }
+}
+
+async function queueVisit(request) {
+  const householdId = new URL(request.url).pathname.match(VISIT_POST)[1];
+  const back = `/households/${householdId}/visit`;
+  const m = messages();
+  const form = await request.formData();
+  const account = await outbox.getMeta("account");
+  const entry = visitEntry(form, householdId);
+  const formId = /^[0-9a-f-]{36}$/.test(String(form.get("entry_id"))) ? String(form.get("entry_id")) : null;
+  if (!account || problems(entry).length) {
+    return notice(m.not_saved_title, m.not_saved_invalid, [[back, m.back]], 422);
+  }
+  try {
+    await store(account, entry, formId);
+  } catch {
+    return notice(m.not_saved_title, m.not_saved_text, [[back, m.back]], 507);
+  }
+  if (self.registration.sync) self.registration.sync.register(SYNC_TAG).catch(() => undefined);
+  return redirect(`${back}?queued=1`, request);
+}
+
+async function postVisit(request) {
+  const copy = request.clone();
+  try {
+    return await fetch(request);
+  } catch {
+    return queueVisit(copy);
+  }
+}

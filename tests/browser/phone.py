@@ -1,0 +1,103 @@
+"""Steps a volunteer takes on the phone, and what the test reads back (outbox, database)."""
+
+from __future__ import annotations
+
+import re
+import time
+
+from playwright.sync_api import Page, expect
+
+from tests.support import DEMO_PASSWORD, LiveServer
+
+SAVED = "已保存，待同步"
+
+
+class Phone:
+    """A page driven like a volunteer's phone."""
+
+    def __init__(self, page: Page, server: LiveServer) -> None:
+        self.page = page
+        self.server = server
+
+    def url(self, path: str) -> str:
+        return self.server.url + path
+
+    def log_in(self, username: str = "vol1", password: str = DEMO_PASSWORD) -> None:
+        """Through the real login form."""
+        self.page.goto(self.url("/login"))
+        self.page.fill("#username", username)
+        self.page.fill("#password", password)
+        with self.page.expect_navigation():
+            self.page.click("button[type=submit]")
+        expect(self.page.locator("body")).to_have_attribute("data-account", re.compile(r"\d+"))
+
+    def wait_for_worker(self) -> None:
+        """Until the service worker is active and controls this page."""
+        self.page.evaluate("navigator.serviceWorker.ready.then(() => true)")
+        self.page.wait_for_function("navigator.serviceWorker.controller !== null")
+
+    def open(self, path: str):
+        """Navigate (a real navigation, answered by the worker when offline)."""
+        return self.page.goto(self.url(path))
+
+    def record_visit(self, household_id: int, note: str = "", level: str = "some") -> None:
+        """Fill in and save the visit form of a household; waits for 已保存."""
+        self.open(f"/households/{household_id}/visit")
+        self.fill_visit(note, level)
+        self.save()
+        expect(self.page.locator("#status")).to_have_text(SAVED)
+
+    def fill_visit(self, note: str = "", level: str = "some") -> None:
+        self.page.check(f"[name='needs.health.level'][value={level}]")
+        self.page.fill("#note-health", note)
+
+    def save(self) -> None:
+        self.page.locator("#status").evaluate("el => { el.textContent = '' }")
+        self.page.click("#visit-form button[type=submit]")
+
+    def outbox(self) -> list[dict]:
+        """Every outbox record on the phone."""
+        return self.page.evaluate(
+            """async () => {
+                const outbox = await import('/static/outbox.js');
+                const db = await outbox.openDb();
+                return await new Promise((resolve, reject) => {
+                    const request = db.transaction('entries').objectStore('entries').getAll();
+                    request.onsuccess = () => resolve(request.result);
+                    request.onerror = () => reject(request.error);
+                });
+            }"""
+        )
+
+    def waiting(self) -> list[dict]:
+        """Records not yet acknowledged by the server."""
+        return [r for r in self.outbox() if r["state"] != "synced"]
+
+    def pending_badge(self) -> str:
+        return self.page.locator("#pending-count").inner_text()
+
+    def wait_until_drained(self, timeout: float = 20.0) -> None:
+        """Until nothing of the account is pending or sending (rejected ones stay)."""
+        self.wait_for(
+            lambda: not [r for r in self.outbox() if r["state"] in ("pending", "sending")],
+            timeout,
+        )
+
+    def wait_for(self, condition, timeout: float = 20.0) -> None:
+        """Poll ``condition`` while letting the browser's events run."""
+        deadline = time.monotonic() + timeout
+        while not condition():
+            if time.monotonic() > deadline:
+                raise AssertionError("timed out waiting")
+            self.page.wait_for_timeout(200)
+
+
+async def stored_entries() -> list[dict]:
+    """Every entry the server stored: id, account username, body."""
+    from server.entries.tables import Entry
+
+    rows = await Entry.select(Entry.id, Entry.account.username, Entry.body, Entry.kind)
+    return [
+        {"id": str(r["id"]), "account": r["account.username"], "body": r["body"], "kind": r["kind"]}
+        for r in rows
+    ]

@@ -1,0 +1,164 @@
+// The drain: sends the logged-in account's entries to POST /api/sync/push in capture order.
+// Page and worker both call drain(); a Web Lock lets only one run at a time, so no
+// entry is ever in two requests at once. The server stores each id at most once anyway.
+
+import * as outbox from "./outbox.js";
+
+const LOCK = "doorstep-drain";
+const BATCH = 50;
+const DELIVERED = ["accepted", "duplicate", "conflict"];
+const BASE_DELAY = 2_000;
+const MAX_DELAY = 15 * 60_000;
+const FETCH_TIMEOUT = 60_000;
+export const CHANNEL = "doorstep-outbox";
+
+/** Tell every page and the worker that the outbox changed (`detail`: what happened). */
+export function announce(detail) {
+  try {
+    const channel = new BroadcastChannel(CHANNEL);
+    channel.postMessage(detail);
+    channel.close();
+  } catch { /* no BroadcastChannel: pages refresh on their own triggers */ }
+}
+
+function retryAfter(response) {
+  const value = response.headers.get("Retry-After");
+  if (!value) return 0;
+  const seconds = Number(value);
+  return Number.isFinite(seconds) ? seconds * 1000 : Math.max(0, Date.parse(value) - Date.now());
+}
+
+async function backOff(minimum = 0) {
+  const previous = (await outbox.getMeta("backoff")) || { failures: 0 };
+  const failures = previous.failures + 1;
+  const delay = Math.min(BASE_DELAY * 2 ** (failures - 1), MAX_DELAY) * (0.5 + Math.random() / 2);
+  const until = Date.now() + Math.max(delay, minimum);
+  await outbox.setMeta("backoff", { failures, until });
+  return until;
+}
+
+function pushBody(device, appVersion, counts, batch) {
+  // The entries are spliced in as stored: the bytes first sent are the bytes sent again.
+  const head = JSON.stringify({ device_id: device, app_version: appVersion,
+    pending_count: counts.device, oldest_pending_at: counts.oldest });
+  return `${head.slice(0, -1)},"entries":[${batch.map((r) => r.body).join(",")}]}`;
+}
+
+async function send(account, batch) {
+  const [device, appVersion, counts] = await Promise.all([
+    outbox.deviceId(), outbox.getMeta("app_version"), outbox.counts(account)]);
+  await outbox.update(batch.map((r) => r.id), (r) => { r.state = "sending"; r.attempts += 1; });
+  const timeout = new AbortController();
+  const timer = setTimeout(() => timeout.abort(), FETCH_TIMEOUT);
+  try {
+    return await fetch("/api/sync/push", {
+      method: "POST",
+      headers: { "Content-Type": "application/json", Accept: "application/json" },
+      body: pushBody(device, (appVersion || "").slice(0, 32), counts, batch),
+      credentials: "same-origin",
+      cache: "no-store",
+      signal: timeout.signal,
+    });
+  } catch {
+    return null; // no network, or the server went away mid-request
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+async function apply(batch, results) {
+  const byId = new Map(results.map((r) => [r.id, r]));
+  const now = new Date().toISOString();
+  let rejected = 0;
+  await outbox.update(batch.map((r) => r.id), (record) => {
+    const result = byId.get(record.id);
+    if (!result) return;
+    if (DELIVERED.includes(result.status)) {
+      Object.assign(record, { state: "synced", synced_at: now, code: result.status });
+    } else if (result.status === "rejected") {
+      Object.assign(record, { state: "rejected", code: result.code, last_error: result.error });
+      rejected += 1;
+    } else {
+      Object.assign(record, { state: "pending", code: result.code, last_error: result.error });
+    }
+  });
+  return { delivered: results.filter((r) => DELIVERED.includes(r.status)).length, rejected,
+    retry: results.filter((r) => r.status === "retry").length };
+}
+
+async function pushAll(account) {
+  const summary = { status: "done", delivered: 0, rejected: 0, retry: 0 };
+  let afterSeq = 0;
+  for (;;) {
+    if ((await outbox.getMeta("account")) !== account) break; // someone else logged in
+    const batch = await outbox.unsent(account, afterSeq, BATCH);
+    if (!batch.length) break;
+    afterSeq = batch[batch.length - 1].seq;
+    const response = await send(account, batch);
+    if (response && response.status === 401) {
+      await outbox.update(batch.map((r) => r.id), (r) => { r.state = "pending"; });
+      await outbox.setMeta("login_needed", account);
+      return { ...summary, status: "login" };
+    }
+    const json = response && response.ok && /json/.test(response.headers.get("Content-Type"))
+      ? await response.json().catch(() => null) : null;
+    if (!json || !Array.isArray(json.results) || json.results.length !== batch.length) {
+      // Offline, a captive portal, 5xx, 429: keep everything and try later.
+      await outbox.update(batch.map((r) => r.id), (r) => { r.state = "pending"; });
+      const until = await backOff(response ? retryAfter(response) : 0);
+      return { ...summary, status: response ? "error" : "offline", until };
+    }
+    const counted = await apply(batch, json.results);
+    for (const key of ["delivered", "rejected", "retry"]) summary[key] += counted[key];
+    await outbox.setMeta(`last_sync:${account}`, new Date().toISOString());
+    await outbox.setMeta("backoff", { failures: 0, until: 0 });
+    announce({ type: "progress", account });
+  }
+  if (summary.retry) summary.until = await backOff();
+  await outbox.prune();
+  return summary;
+}
+
+async function once(force) {
+  const account = await outbox.getMeta("account");
+  if (!account) return { status: "no_account" };
+  if (!force) {
+    const backoff = await outbox.getMeta("backoff");
+    if (backoff && backoff.until > Date.now()) return { status: "waiting", until: backoff.until };
+    if ((await outbox.getMeta("login_needed")) === account) return { status: "login" };
+  }
+  const run = async () => {
+    announce({ type: "start", account });
+    const summary = await pushAll(account).catch((error) => ({ status: "error", error: String(error) }));
+    announce({ type: "end", account, summary });
+    return summary;
+  };
+  if (!("locks" in navigator)) return run(); // no Web Locks: a second copy is only a duplicate
+  return navigator.locks.request(LOCK, run);
+}
+
+let running = null;
+let again = null;
+
+/**
+ * Send what the current account has waiting. `force` (立即同步, `online`) ignores the
+ * back-off; otherwise a drain during the back-off does nothing. Resolves with a summary
+ * whose `status` is done, offline, error, login, waiting or no_account. A call while this
+ * page (or worker) is already draining runs once more afterwards instead of queueing up.
+ */
+export function drain({ force = false } = {}) {
+  if (running) {
+    again = { force: force || (again && again.force) };
+    return running;
+  }
+  running = (async () => {
+    let summary = await once(force);
+    while (again) {
+      const next = again;
+      again = null;
+      if (summary.status === "done" || next.force) summary = await once(next.force);
+    }
+    return summary;
+  })().finally(() => { running = null; });
+  return running;
+}

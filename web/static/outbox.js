@@ -1,0 +1,196 @@
+// The outbox: every entry the volunteer saves, in IndexedDB, until the server has it.
+// Shared by the page and the service worker (both import this file).
+//
+// A record: { id, account_id, seq, kind, schema, recorded_at, data, body, attachments,
+//   state, attempts, code, last_error, created_at, synced_at, label }
+// `body` is the exact JSON sent to the server, written once at save time and never
+// changed, so an entry saved by an older app version goes up byte for byte.
+// `state`: pending | sending | rejected | synced (kept a few days, then pruned).
+
+const DB_NAME = "doorstep";
+const DB_VERSION = 1; // the database's own version; upgrades are additive
+const STRICT = { durability: "strict" };
+export const KEEP_SYNCED_DAYS = 7;
+export const UNSENT = ["pending", "sending"];
+/** The cache of pages the volunteer opened (personal data: emptied when the account changes). */
+export const PAGES_CACHE = "doorstep-pages";
+
+let opening = null;
+
+function done(request) {
+  return new Promise((resolve, reject) => {
+    request.onsuccess = () => resolve(request.result);
+    request.onerror = () => reject(request.error);
+  });
+}
+
+function committed(tx) {
+  return new Promise((resolve, reject) => {
+    tx.oncomplete = () => resolve();
+    tx.onerror = () => reject(tx.error);
+    tx.onabort = () => reject(tx.error || new DOMException("aborted", "AbortError"));
+  });
+}
+
+function upgrade(db, oldVersion) {
+  if (oldVersion < 1) {
+    const entries = db.createObjectStore("entries", { keyPath: "id" });
+    entries.createIndex("account_seq", ["account_id", "seq"]);
+    entries.createIndex("state", "state");
+    db.createObjectStore("meta");
+  }
+}
+
+/** The open database (one connection per page or worker, reopened after a version change). */
+export function openDb() {
+  if (!opening) {
+    opening = new Promise((resolve, reject) => {
+      const request = indexedDB.open(DB_NAME, DB_VERSION);
+      request.onupgradeneeded = (event) => upgrade(request.result, event.oldVersion);
+      // An older tab still holds the database open; it closes on `versionchange`.
+      request.onblocked = () => self.dispatchEvent(new Event("outbox-blocked"));
+      request.onsuccess = () => {
+        const db = request.result;
+        db.onversionchange = () => { db.close(); opening = null; };
+        db.onclose = () => { opening = null; };
+        resolve(db);
+      };
+      request.onerror = () => { opening = null; reject(request.error); };
+    });
+  }
+  return opening;
+}
+
+async function transaction(stores, mode) {
+  const db = await openDb();
+  return mode === "readwrite" ? db.transaction(stores, mode, STRICT) : db.transaction(stores);
+}
+
+/** A value kept beside the entries (device id, current account, last sync, back-off). */
+export async function getMeta(key) {
+  const tx = await transaction("meta", "readonly");
+  return done(tx.objectStore("meta").get(key));
+}
+
+export async function setMeta(key, value) {
+  const tx = await transaction("meta", "readwrite");
+  tx.objectStore("meta").put(value, key);
+  return committed(tx);
+}
+
+/** This phone's id, made once. */
+export async function deviceId() {
+  let id = await getMeta("device_id");
+  if (!id) {
+    id = crypto.randomUUID();
+    await setMeta("device_id", id);
+  }
+  return id;
+}
+
+/**
+ * Store a new entry durably and resolve with its record; rejects if the phone could
+ * not store it (quota, private mode). `replaces`: a rejected entry this one supersedes.
+ * `id`: only for a form the server rendered (its id may already have reached the server).
+ */
+export async function save(accountId, entry, { label = "", replaces = null, id = null } = {}) {
+  const tx = await transaction(["entries", "meta"], "readwrite");
+  const meta = tx.objectStore("meta");
+  const entries = tx.objectStore("entries");
+  const seq = ((await done(meta.get("seq"))) || 0) + 1;
+  const sent = { id: id || crypto.randomUUID(), kind: entry.kind, schema: entry.schema,
+    recorded_at: entry.recorded_at, data: entry.data, attachments: entry.attachments || [] };
+  const record = { ...sent, account_id: String(accountId), seq, body: JSON.stringify(sent),
+    state: "pending", attempts: 0, code: "", last_error: "", created_at: new Date().toISOString(),
+    synced_at: null, label };
+  meta.put(seq, "seq");
+  entries.add(record);
+  if (replaces) entries.delete(replaces);
+  await committed(tx);
+  return record;
+}
+
+/** Entries of `accountId` after `afterSeq` still to send, in capture order. */
+export async function unsent(accountId, afterSeq = 0, limit = 50, maxBytes = 900_000) {
+  const tx = await transaction("entries", "readonly");
+  const range = IDBKeyRange.bound([String(accountId), afterSeq + 1], [String(accountId), Infinity]);
+  const request = tx.objectStore("entries").index("account_seq").openCursor(range);
+  const batch = [];
+  let bytes = 0;
+  return new Promise((resolve, reject) => {
+    request.onerror = () => reject(request.error);
+    request.onsuccess = () => {
+      const cursor = request.result;
+      if (!cursor) return resolve(batch);
+      const record = cursor.value;
+      if (UNSENT.includes(record.state)) {
+        if (batch.length && bytes + record.body.length > maxBytes) return resolve(batch);
+        batch.push(record);
+        bytes += record.body.length;
+        if (batch.length >= limit) return resolve(batch);
+      }
+      cursor.continue();
+    };
+  });
+}
+
+/** Change records in one durable transaction: `change(record)` edits each in place. */
+export async function update(ids, change) {
+  const tx = await transaction("entries", "readwrite");
+  const store = tx.objectStore("entries");
+  for (const id of ids) {
+    const request = store.get(id);
+    request.onsuccess = () => {
+      if (request.result) store.put(change(request.result) || request.result);
+    };
+  }
+  return committed(tx);
+}
+
+/** Every record of `accountId` (all states), in capture order. */
+export async function all(accountId) {
+  const tx = await transaction("entries", "readonly");
+  const range = IDBKeyRange.bound([String(accountId), 0], [String(accountId), Infinity]);
+  return done(tx.objectStore("entries").index("account_seq").getAll(range));
+}
+
+export async function get(id) {
+  const tx = await transaction("entries", "readonly");
+  return done(tx.objectStore("entries").get(id));
+}
+
+/** Forget an entry for good (the volunteer confirmed discarding it). */
+export async function discard(id) {
+  const tx = await transaction("entries", "readwrite");
+  tx.objectStore("entries").delete(id);
+  return committed(tx);
+}
+
+/** Counts for the badge and the device report: this account's, and the whole phone's backlog. */
+export async function counts(accountId) {
+  const tx = await transaction("entries", "readonly");
+  const records = await done(tx.objectStore("entries").getAll());
+  const waiting = records.filter((r) => r.state !== "synced");
+  const mine = waiting.filter((r) => r.account_id === String(accountId));
+  const oldest = waiting.map((r) => r.created_at).sort()[0] || null;
+  return {
+    pending: mine.filter((r) => UNSENT.includes(r.state)).length,
+    rejected: mine.filter((r) => r.state === "rejected").length,
+    device: waiting.length,
+    oldest,
+  };
+}
+
+/** Drop acknowledged entries kept longer than KEEP_SYNCED_DAYS. */
+export async function prune(now = Date.now()) {
+  const cutoff = new Date(now - KEEP_SYNCED_DAYS * 86_400_000).toISOString();
+  const tx = await transaction("entries", "readwrite");
+  const request = tx.objectStore("entries").index("state").openCursor(IDBKeyRange.only("synced"));
+  request.onsuccess = () => {
+    const cursor = request.result;
+    if (!cursor) return;
+    if (cursor.value.synced_at < cutoff) cursor.delete();
+    cursor.continue();
+  };
+  return committed(tx);
+}

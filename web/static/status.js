@@ -1,0 +1,83 @@
+// What the volunteer sees of the machinery: the header badge, notices (log in again, a new
+// version, a browser that cannot work offline), and the worker's registration and updates.
+
+import * as outbox from "./outbox.js";
+import { account, message, shortTime, show } from "./ui.js";
+
+let waiting = null;
+let workerFailed = false;
+
+/** Pending count and last successful sync in the header badge. */
+export async function refreshBadge() {
+  const badge = document.getElementById("sync-badge");
+  if (!badge || !account()) return null;
+  const counts = await outbox.counts(account());
+  const last = await outbox.getMeta(`last_sync:${account()}`);
+  badge.dataset.pending = String(counts.pending);
+  badge.dataset.rejected = String(counts.rejected);
+  document.getElementById("pending-count").textContent = String(counts.pending);
+  document.getElementById("last-sync").textContent =
+    last ? message("lastSync", { time: shortTime(last) }) : message("neverSynced");
+  show("notice-login", (await outbox.getMeta("login_needed")) === account());
+  return { ...counts, last };
+}
+
+/** Notices that depend only on the browser; shown again after each htmx swap. */
+export function browserNotices() {
+  const agent = navigator.userAgent;
+  const wechat = /MicroMessenger/i.test(agent);
+  const standalone = navigator.standalone || matchMedia("(display-mode: standalone)").matches;
+  show("notice-wechat", wechat);
+  show("notice-ios", !wechat && /iPhone|iPad|iPod/.test(agent) && !standalone);
+  const offline = "serviceWorker" in navigator && window.indexedDB && !workerFailed;
+  show("notice-no-worker", !wechat && !offline);
+  show("notice-update", Boolean(waiting && navigator.serviceWorker.controller));
+}
+
+function offerUpdate(worker) {
+  waiting = worker;
+  browserNotices();
+}
+
+function watch(registration) {
+  if (registration.waiting) offerUpdate(registration.waiting);
+  registration.addEventListener("updatefound", () => {
+    const incoming = registration.installing;
+    if (!incoming) return;
+    incoming.addEventListener("statechange", () => {
+      if (incoming.state === "installed" && navigator.serviceWorker.controller) offerUpdate(incoming);
+    });
+  });
+}
+
+/** Register /sw.js (a module worker) and offer 更新 when a new version waits. */
+export async function registerWorker() {
+  if (!("serviceWorker" in navigator)) return null;
+  let reloading = false;
+  document.addEventListener("click", (event) => {
+    if (!event.target.closest("#update-now") || !waiting) return;
+    reloading = true;
+    waiting.postMessage({ type: "skip-waiting" });
+  });
+  navigator.serviceWorker.addEventListener("controllerchange", () => {
+    if (reloading) location.reload();
+  });
+  try {
+    const registration = await navigator.serviceWorker.register("/sw.js", {
+      type: "module", scope: "/", updateViaCache: "none" });
+    watch(registration);
+    return registration;
+  } catch (error) {
+    console.warn("no offline support", error);
+    workerFailed = true;
+    browserNotices();
+    return null;
+  }
+}
+
+/** Ask the browser not to evict the outbox under storage pressure. */
+export async function askPersistence() {
+  if (navigator.storage && navigator.storage.persist && !(await navigator.storage.persisted())) {
+    await navigator.storage.persist().catch(() => false);
+  }
+}

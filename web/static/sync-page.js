@@ -1,0 +1,104 @@
+// The sync page (/sync): what is waiting, 立即同步, entries the server refused (需要处理)
+// with edit-and-resend and discard, and the export of everything not yet delivered.
+
+import * as outbox from "./outbox.js";
+import { account, message, shortTime } from "./ui.js";
+
+let root = null;
+let listening = false;
+
+function reason(record) {
+  const reasons = JSON.parse(root.dataset.reasons || "{}");
+  return reasons[record.code] || record.last_error || record.code;
+}
+
+function item(record) {
+  const node = document.getElementById("attention-item").content.firstElementChild.cloneNode(true);
+  const field = (name) => node.querySelector(`[data-field=${name}]`);
+  node.dataset.entry = record.id;
+  field("label").textContent = record.label || `#${record.data.household_id || ""}`;
+  field("time").textContent = shortTime(record.created_at);
+  field("reason").textContent = reason(record);
+  const edit = node.querySelector("[data-action=edit]");
+  if (record.kind === "visit") edit.href = `/households/${record.data.household_id}/visit?edit=${record.id}`;
+  else edit.remove();
+  return node;
+}
+
+async function render() {
+  if (!root || !root.isConnected) return;
+  const records = await outbox.all(account());
+  const waiting = records.filter((r) => outbox.UNSENT.includes(r.state));
+  const refused = records.filter((r) => r.state === "rejected");
+  const last = await outbox.getMeta(`last_sync:${account()}`);
+  document.getElementById("sync-pending").textContent = String(waiting.length);
+  document.getElementById("sync-last").textContent = last ? shortTime(last) : message("neverSynced");
+  document.getElementById("attention-list").replaceChildren(...refused.map(item));
+  document.getElementById("attention-none").hidden = refused.length > 0;
+}
+
+function result(summary) {
+  const text = {
+    done: () => (summary.rejected ? message("refused", { n: summary.rejected })
+      : summary.delivered ? message("sent", { n: summary.delivered }) : message("synced")),
+    offline: () => message("offline"),
+    error: () => message("error"),
+  }[summary.status];
+  document.getElementById("sync-result").textContent = text ? text() : "";
+}
+
+async function exportPending() {
+  const records = (await outbox.all(account())).filter((r) => r.state !== "synced");
+  const file = {
+    format: "doorstep-outbox",
+    version: 1,
+    exported_at: new Date().toISOString(),
+    device_id: await outbox.deviceId(),
+    account_id: account(),
+    app_version: (await outbox.getMeta("app_version")) || "",
+    entries: records.map((r) => JSON.parse(r.body)),
+  };
+  const blob = new Blob([JSON.stringify(file, null, 1)], { type: "application/json" });
+  const link = document.createElement("a");
+  link.href = URL.createObjectURL(blob);
+  link.download = `doorstep-pending-${account()}-${file.exported_at.slice(0, 16).replace(/\D/g, "")}.json`;
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(link.href), 10_000);
+}
+
+async function onClick(event, sync) {
+  const target = event.target.closest("button, a");
+  if (!target) return;
+  const row = target.closest("[data-entry]");
+  const confirm = row && row.querySelector("[data-field=confirm]");
+  if (target.id === "sync-now") {
+    document.getElementById("sync-result").textContent = message("sending");
+    result(await sync({ force: true }));
+  } else if (target.id === "export-pending") {
+    await exportPending();
+  } else if (target.dataset.action === "discard") {
+    confirm.hidden = false;
+    confirm.querySelector("[data-action=confirm-discard]").focus();
+  } else if (target.dataset.action === "cancel") {
+    confirm.hidden = true;
+  } else if (target.dataset.action === "confirm-discard") {
+    await outbox.discard(row.dataset.entry);
+  } else {
+    return;
+  }
+  await render();
+}
+
+/** Set the page up (once per page load or boosted swap). `sync` drains and refreshes. */
+export function show(sync) {
+  const page = document.getElementById("sync-page");
+  if (!page || page.dataset.ready || !account()) return;
+  page.dataset.ready = "1";
+  root = page.closest("main") || page;
+  root.addEventListener("click", (event) => onClick(event, sync));
+  if (!listening) document.addEventListener("doorstep:synced", render);
+  listening = true;
+  render();
+}
