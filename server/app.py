@@ -23,6 +23,7 @@ from server.households.controllers import HouseholdController
 from server.pages.controllers import STATIC_DIR, PlatformController
 from server.settings import ROOT, Settings
 from server.sync.controllers import SyncController
+from server.sync.pull import PullController
 from server.sync.pages import SyncPageController
 from server.system import service as system
 
@@ -47,6 +48,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             VisitController,
             PlatformController,
             SyncController,
+            PullController,
             SyncPageController,
             create_static_files_router(path="/static", directories=[STATIC_DIR]),
         ],

@@ -13,7 +13,8 @@ from server.areas.tables import Area, Team
 from server.audit import service as audit
 from server.db import write_transaction
 from server.entries import service as entries
-from server.households.tables import Household, Member, Pairing
+from server.households import pairing
+from server.households.tables import Household, Member
 
 COUNTIES = ["茅箭区", "张湾区", "郧阳区", "郧西县", "竹山县", "竹溪县", "房县", "丹江口市"]
 TOWNSHIPS = {
@@ -135,7 +136,6 @@ async def _households(rng: random.Random, areas: dict[str, int], volunteer: int,
                 )
             )
         await Member.insert(*members)
-        await Pairing.insert(Pairing(volunteer=volunteer, household=household_id))
         await audit.record(
             None,
             "household.create",
@@ -143,14 +143,9 @@ async def _households(rng: random.Random, areas: dict[str, int], volunteer: int,
             household_id,
             after={"code": code, "head_name": head, "village": village},
         )
-        await audit.record(
-            None,
-            "pairing.create",
-            "pairing",
-            household_id,
-            after={"volunteer": volunteer, "household": household_id},
-        )
         made.append(household_id)
+    # Through the service, so the volunteer's phone receives them at its first pull.
+    await pairing.pair_many(None, volunteer, made)
     return made
 
 

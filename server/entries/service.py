@@ -13,6 +13,7 @@ import hashlib
 import json
 import re
 import uuid
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -23,8 +24,10 @@ from server.accounts.service import Actor
 from server.accounts.tables import Account
 from server.audit import service as audit
 from server.db import write_transaction
+from server.entries import household_patch
 from server.entries.schemas import EntryIn, EntryResult, VisitV1
 from server.entries.tables import Entry, EntryReceipt, Visit
+from server.households import changelog
 from server.households import service as households
 from server.i18n import N_, gettext
 
@@ -43,6 +46,7 @@ MESSAGES = {
     "note_required": N_("Say what is urgently needed."),
     "follow_up_note_required": N_("Say what needs following up."),
     "unknown_companion": N_("A companion is not a known volunteer."),
+    **household_patch.MESSAGES,
 }
 """Stable codes and the message each one shows (a msgid of the catalogue)."""
 
@@ -169,6 +173,9 @@ class Prepared:
     flag: str = ""
     rows: list[Table] = field(default_factory=list)
     result: EntryResult | None = None
+    apply: Callable[[str, str], Awaitable[EntryResult | None]] | None = None
+    """Runs in the write transaction once the entry is stored (device id, language);
+    may turn ``accepted`` into ``conflict``."""
 
 
 def _problem_result(language: str, sent_id: str, problem: Problem) -> EntryResult:
@@ -227,7 +234,7 @@ async def _prepare_visit(actor: Actor, prepared: Prepared) -> Problem | None:
     return None
 
 
-KINDS = {("visit", 1): _prepare_visit}
+KINDS = {("visit", 1): _prepare_visit, ("household_patch", 1): household_patch.prepare}
 """Every (kind, schema) this server stores, and how each is checked and turned into rows."""
 
 
@@ -275,6 +282,8 @@ async def _store(actor: Actor, prepared: list[Prepared], language: str, device_i
         assert p.entry_id is not None and p.entry is not None
         if first[p.entry_id] is p and p.entry_id in inserted:
             p.result = EntryResult(id=p.sent_id, status="accepted")
+            if p.apply is not None:
+                p.result = await p.apply(device_id, language) or p.result
             events.extend(p.rows)
             audits.append(
                 audit.row(
@@ -291,6 +300,28 @@ async def _store(actor: Actor, prepared: list[Prepared], language: str, device_i
         await table.insert(*[row for row in events if type(row) is table])
     if audits:
         await audit.AuditLog.insert(*audits)
+    stored = [p for p in candidates if p.result and p.result.status in ("accepted", "conflict")]
+    await changelog.entries_stored(
+        actor.id,
+        actor.display_name,
+        [_stored_entry(p) for p in stored],
+        [row.to_dict() for row in events if isinstance(row, Visit)],
+    )
+
+
+def _stored_entry(p: Prepared) -> changelog.StoredEntry:
+    assert p.entry is not None and p.result is not None
+    household = p.entry.data.get("household_id")
+    return changelog.StoredEntry(
+        id=str(p.entry_id),
+        kind=p.entry.kind,
+        schema=p.entry.schema,
+        recorded_at=p.entry.recorded_at,
+        status=p.result.status,
+        flag=p.flag,
+        data=p.entry.data,
+        household_id=int(household) if isinstance(household, str) and household.isdigit() else None,
+    )
 
 
 def _entry_row(actor: Actor, p: Prepared, device_id: str) -> Entry:

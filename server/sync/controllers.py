@@ -13,7 +13,8 @@ from server.accounts.service import Actor
 from server.entries import service as entries
 from server.entries.schemas import SyncPush, SyncPushResult
 from server.settings import Settings
-from server.sync import service
+from server.sync import devices, service
+from server.sync.openapi import PushOperation
 from server.system import service as system
 from server.web import language_of, t
 
@@ -57,6 +58,7 @@ class SyncController(Controller):
             "At most 500 entries and 1 MiB per batch (413 beyond)."
         ),
         responses={},
+        operation_class=PushOperation,
     )
     async def push(self, request: Request[Actor, str, Any]) -> Response[SyncPushResult]:
         """Take a batch from a phone's outbox."""
@@ -74,6 +76,8 @@ class SyncController(Controller):
             return _refuse(
                 request, 400, "bad_request", "The request is malformed.", detail=str(error)
             )
+        if await devices.is_revoked(push.device_id):
+            return _refuse(request, 410, "device_revoked", devices.REVOKED)
         if len(push.entries) > MAX_ENTRIES:
             return _refuse(
                 request, 413, "too_many", "The batch has too many entries.", limits=LIMITS

@@ -1,0 +1,159 @@
+"""``household_patch`` (schema 1): a phone's edit of a household's phone, address or members.
+
+The phone sends only the fields it changed and the ``base_version`` it saw.
+The patch is applied in arrival order through the one versioned path
+(``households.service.apply_household_change``); it comes back as ``conflict``
+(stored, applied, flagged for a coordinator) only when another device or a
+coordinator changed the household since ``base_version``.
+"""
+
+from __future__ import annotations
+
+import functools
+import uuid
+from typing import TYPE_CHECKING, Annotated, Any
+
+import msgspec
+from msgspec import UNSET, Meta, Struct, UnsetType
+
+from server.entries.schemas import EntryResult
+from server.entries.tables import Entry
+from server.households import service as households
+from server.households.tables import Member
+from server.i18n import N_
+
+if TYPE_CHECKING:
+    from server.accounts.service import Actor
+    from server.entries.service import Prepared, Problem
+
+UUID_PATTERN = r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
+
+MESSAGES = {
+    "conflict_soft": N_(
+        "Saved. Someone else also changed this household meanwhile; "
+        "a coordinator will check both changes."
+    ),
+    "conflict_hard": N_(
+        "Saved. Someone else changed the same details of this household meanwhile; "
+        "a coordinator will decide which is right."
+    ),
+    "unknown_member": N_("A member in this change belongs to another household."),
+}
+"""The codes this kind adds to the ingest path's messages."""
+
+
+class MemberChange(Struct, forbid_unknown_fields=True):
+    """A member as the phone wants it: new (no id, or an id the phone made) or existing."""
+
+    name: Annotated[str, Meta(min_length=1, max_length=64)]
+    relation: Annotated[str, Meta(max_length=32)]
+    """Relation to the head of household (户主, 配偶, 子女...)."""
+    birth_year: Annotated[int, Meta(ge=1900, le=2100)] | None
+    id: Annotated[str, Meta(pattern=UUID_PATTERN)] | None = None
+    """The member's stable id; a new member may carry a UUID made on the phone."""
+    removed: bool = False
+    """True takes the member off the household (kept on record)."""
+
+
+class HouseholdChanges(Struct, forbid_unknown_fields=True):
+    """Only the fields the phone changed."""
+
+    phone: Annotated[str, Meta(max_length=32, pattern=r"^[0-9+\-() ]*$")] | UnsetType = UNSET
+    address: Annotated[str, Meta(max_length=200)] | UnsetType = UNSET
+    members: Annotated[list[MemberChange], Meta(max_length=50)] | UnsetType = UNSET
+
+
+class HouseholdPatchV1(Struct, forbid_unknown_fields=True):
+    """``household_patch`` schema 1."""
+
+    household_id: Annotated[str, Meta(min_length=1, max_length=20, pattern=r"^[0-9]+$")]
+    base_version: Annotated[int, Meta(ge=1)]
+    """The household's ``version`` the phone last pulled."""
+    changes: HouseholdChanges
+
+
+def _changes(patch: HouseholdPatchV1) -> dict[str, Any]:
+    changes: dict[str, Any] = {}
+    if patch.changes.phone is not UNSET:
+        changes["phone"] = patch.changes.phone.strip()
+    if patch.changes.address is not UNSET:
+        changes["address"] = patch.changes.address.strip()
+    if patch.changes.members is not UNSET:
+        changes["members"] = [
+            {
+                "id": m.id.lower() if m.id else None,
+                "name": m.name.strip(),
+                "relation": m.relation.strip(),
+                "birth_year": m.birth_year,
+                "removed": m.removed,
+            }
+            for m in patch.changes.members
+        ]
+    return changes
+
+
+async def _foreign_members(household_id: int, member_ids: list[str]) -> bool:
+    if not member_ids:
+        return False
+    return await Member.exists().where(
+        Member.id.is_in([uuid.UUID(i) for i in member_ids]) & (Member.household != household_id)
+    )
+
+
+async def prepare(actor: Actor, prepared: Prepared) -> Problem | None:
+    """Check a ``household_patch`` before the transaction; its change is applied inside it."""
+    from server.entries import service as entries
+
+    assert prepared.entry is not None and prepared.recorded_at is not None
+    try:
+        patch = msgspec.convert(prepared.entry.data, HouseholdPatchV1)
+    except msgspec.ValidationError as error:
+        return entries._decode_problem(error)
+    household_id = int(patch.household_id)
+    scope = await households.visit_scope(actor, household_id, prepared.recorded_at)
+    if scope == "out":
+        return entries.Problem("out_of_scope", "household_id")
+    if scope == "flag":
+        prepared.flag = "pairing_ended"
+    changes = _changes(patch)
+    ids = [m["id"] for m in changes.get("members", []) if m["id"]]
+    if len(ids) != len(set(ids)):
+        return entries.Problem("invalid_data", "changes.members")
+    if await _foreign_members(household_id, ids):
+        return entries.Problem("unknown_member", "changes.members")
+    prepared.apply = functools.partial(
+        _apply, actor, household_id, patch.base_version, changes, prepared
+    )
+    return None
+
+
+async def _apply(
+    actor: Actor,
+    household_id: int,
+    base_version: int,
+    changes: dict[str, Any],
+    prepared: Prepared,
+    device_id: str,
+    language: str,
+) -> EntryResult | None:
+    from server.entries import service as entries
+
+    outcome = await households.apply_household_change(
+        actor.id,
+        household_id,
+        changes,
+        base_version,
+        device_id,
+        "field",
+        entry_id=str(prepared.entry_id),
+    )
+    if outcome.conflict is None:
+        return None
+    code = f"conflict_{outcome.conflict}"
+    prepared.flag = ",".join(f for f in (prepared.flag, code) if f)
+    await Entry.update({Entry.status: "conflict", Entry.flag: prepared.flag}).where(
+        Entry.id == prepared.entry_id
+    )
+    return EntryResult(
+        id=prepared.sent_id, status="conflict", code=code, error=entries.message(language, code)
+    )

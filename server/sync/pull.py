@@ -1,0 +1,206 @@
+"""``GET /api/sync/pull``: what changed in the volunteer's scope since a cursor (DESIGN §3.2)."""
+
+from __future__ import annotations
+
+import gzip
+from typing import Annotated, Any, Literal
+
+import msgspec
+from litestar import Controller, Request, get
+from litestar.openapi.datastructures import ResponseSpec
+from litestar.openapi.spec import Example
+from litestar.params import Parameter
+from litestar.response import Response
+from msgspec import Struct
+
+from server.accounts import service as accounts
+from server.accounts.service import Actor
+from server.i18n import N_
+from server.settings import Settings
+from server.sync import devices
+from server.sync.controllers import cross_site
+from server.sync.tables import SyncChange
+from server.system import service as system
+from server.web import t
+
+DEFAULT_LIMIT = 500
+MAX_LIMIT = 2000
+_GZIP_FROM = 1400
+"""Bodies smaller than about one packet are sent as they are."""
+BAD_CURSOR = N_("The sync position is not valid; sync again from the start.")
+
+
+class Change(Struct):
+    """The latest state of one object; ``deleted`` (with empty ``data``) means drop it."""
+
+    kind: Literal["household", "visit", "entry"]
+    id: str
+    version: int
+    """For a household: the version a ``household_patch`` gives as ``base_version``."""
+    deleted: bool
+    data: dict[str, Any]
+    """By kind (see the operation's description); ``{}`` for a tombstone."""
+
+
+class PullResult(Struct):
+    """One page of changes, oldest first."""
+
+    changes: list[Change]
+    cursor: str
+    """Opaque: send it back to get what changed after this page."""
+    more: bool
+    """True when another page is waiting: pull again at once with the new cursor."""
+    epoch: str
+    """Changes when the server is restored from a backup: drop pulled data, pull from an
+    empty cursor and send again every entry still kept."""
+
+
+class Refusal(Struct):
+    """Why a sync request was refused: a stable code and a message for a person."""
+
+    code: str
+    error: str
+
+
+def parse_cursor(cursor: str, epoch: str) -> tuple[int, bool] | None:
+    """``(after_seq, snapshot)``; None when the cursor is not one this server made.
+
+    An empty cursor, or one from another epoch, starts a full snapshot of the scope.
+    """
+    if not cursor:
+        return 0, True
+    cursor_epoch, _, seq = cursor.rpartition(".")
+    if not cursor_epoch or not seq.isdigit():
+        return None
+    if cursor_epoch != epoch:
+        return 0, True
+    return int(seq), False
+
+
+async def changes_since(
+    volunteer_id: int, after: int, limit: int, snapshot: bool
+) -> tuple[list[dict[str, Any]], bool]:
+    """Up to ``limit`` of the volunteer's change rows after ``after``, and whether more wait.
+
+    A snapshot's first page leaves tombstones out: the phone starts from nothing.
+    """
+    where = (SyncChange.volunteer == volunteer_id) & (SyncChange.seq > after)
+    if snapshot:
+        where &= SyncChange.deleted == False  # noqa: E712
+    rows = (
+        await SyncChange.select(
+            SyncChange.seq,
+            SyncChange.kind,
+            SyncChange.object_id,
+            SyncChange.version,
+            SyncChange.deleted,
+            SyncChange.data,
+        )
+        .where(where)
+        .order_by(SyncChange.seq)
+        .limit(limit + 1)
+    )
+    return rows[:limit], len(rows) > limit
+
+
+def _refuse(request: Request, status: int, code: str, message: str) -> Response:
+    return Response(Refusal(code=code, error=t(request, message)), status_code=status)
+
+
+def _encode(request: Request, result: PullResult) -> Response:
+    body = msgspec.json.encode(result)
+    headers = {"Cache-Control": "no-store", "Vary": "Accept-Encoding"}
+    if len(body) >= _GZIP_FROM and "gzip" in request.headers.get("accept-encoding", ""):
+        body = gzip.compress(body, compresslevel=6)
+        headers["Content-Encoding"] = "gzip"
+    return Response(body, media_type="application/json", headers=headers)
+
+
+DESCRIPTION = """\
+What changed in the volunteer's scope since `cursor`, oldest first, at most `limit` per page:
+their paired households with members (`household`), the recent visits of those households
+(`visit`), and their own recent entries (`entry`). Pairing a household sends it whole;
+unpairing sends a tombstone (`deleted: true`) and the phone drops the household and its
+visits. An empty cursor, or one from an earlier epoch, answers with a full snapshot of the
+scope: the phone replaces what it pulled before. Keep pulling while `more` is true.
+
+`data` by kind:
+
+- `household` (`id`: household id; `version`: what a `household_patch` sends as
+  `base_version`): `{code, head_name, village_id, village, place: [county, township, village],
+  address, phone, poverty_status, notes, members: [{id, name, relation, birth_year}]}`;
+  member ids are stable UUIDs.
+- `visit` (`id`: the entry id): `{household_id, volunteer_id, volunteer, visited_at,
+  companions: [account id], needs: {health|training|livelihood|work_school: {level, note}},
+  follow_up, follow_up_note, voided}`.
+- `entry` (`id`: the entry id; the volunteer's own stored entries): `{kind, schema,
+  recorded_at, status: accepted|conflict, flag, household_id, data}` with `data` as sent.
+
+A cursor never skips a change: numbers are taken inside each writing transaction from a
+counter row that stays locked until the writer commits, so they become visible in order.
+
+Send `device_id` (the one pushes carry): a device a coordinator revoked gets
+`410 {"code": "device_revoked"}`, on pull and on push alike, and the phone then wipes the
+account's cached pages, pulled data and outbox. Same-origin only (403 otherwise); no
+session is 401. Responses are gzip-compressed when the client accepts it.
+"""
+
+
+class PullController(Controller):
+    """The pull half of the sync contract."""
+
+    path = "/api/sync"
+    tags = ["sync"]
+
+    @get(
+        "/pull",
+        summary="Pull what changed in the volunteer's scope",
+        description=DESCRIPTION,
+        responses={
+            400: ResponseSpec(Refusal, description="`bad_cursor`: start again with no cursor"),
+            403: ResponseSpec(Refusal, description="`cross_site`"),
+            410: ResponseSpec(
+                Refusal,
+                description="`device_revoked`: wipe this account's data on the phone",
+                examples=[
+                    Example(value={"code": "device_revoked", "error": "该设备已被工作人员停用……"})
+                ],
+            ),
+        },
+    )
+    async def pull(
+        self,
+        request: Request[Actor, str, Any],
+        cursor: Annotated[str, Parameter(max_length=120)] = "",
+        limit: Annotated[int, Parameter(description="1 to 2000")] = DEFAULT_LIMIT,
+        device_id: Annotated[str, Parameter(max_length=64)] = "",
+    ) -> Response[PullResult]:
+        """One page of changes for the logged-in volunteer's phone."""
+        settings: Settings = request.app.state.settings
+        if cross_site(request, settings):
+            return _refuse(request, 403, "cross_site", "Requests from other sites are refused.")
+        if await devices.is_revoked(device_id):
+            return _refuse(request, 410, "device_revoked", devices.REVOKED)
+        epoch = await system.epoch()
+        parsed = parse_cursor(cursor, epoch)
+        if parsed is None:
+            return _refuse(request, 400, "bad_cursor", BAD_CURSOR)
+        after, snapshot = parsed
+        page = max(1, min(limit, MAX_LIMIT))
+        rows, more = await changes_since(request.user.id, after, page, snapshot)
+        changes = [
+            Change(
+                kind=r["kind"],
+                id=r["object_id"],
+                version=r["version"],
+                deleted=r["deleted"],
+                # Stored as JSON already: sent as it is, never decoded and encoded again.
+                data=msgspec.Raw(r["data"].encode()),  # type: ignore[arg-type]
+            )
+            for r in rows
+        ]
+        last = rows[-1]["seq"] if rows else after
+        await accounts.extend_session(request.auth, settings.session_days)
+        return _encode(
+            request, PullResult(changes=changes, cursor=f"{epoch}.{last}", more=more, epoch=epoch)
+        )
