@@ -19,7 +19,7 @@ from piccolo.utils.sync import run_sync
 from server import __version__, web
 from server.accounts.controllers import LoginController
 from server.entries.controllers import VisitController
-from server.households.controllers import HouseholdController
+from server.households.controllers import ConflictController, HouseholdController
 from server.pages.controllers import STATIC_DIR, PlatformController
 from server.settings import ROOT, Settings
 from server.sync.controllers import SyncController
@@ -45,6 +45,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         route_handlers=[
             LoginController,
             HouseholdController,
+            ConflictController,
             VisitController,
             PlatformController,
             SyncController,

@@ -2,10 +2,18 @@
 
 from piccolo.conf.apps import AppConfig
 
-from server.accounts.tables import Account, AuthSession, CoordinatorArea, LoginAttempt
+from server.accounts.tables import (
+    Account,
+    AuthSession,
+    CoordinatorArea,
+    DevicePin,
+    JoinToken,
+    LoginAttempt,
+)
 from server.areas.tables import Area, Team
 from server.audit.tables import AuditLog
 from server.entries.tables import Device, Entry, EntryReceipt, Visit
+from server.households.roster_tables import RosterRecord, RosterUpload
 from server.households.tables import (
     Household,
     HouseholdFlag,
@@ -40,6 +48,10 @@ APP_CONFIG = AppConfig(
         HouseholdFlag,
         SyncCounter,
         SyncChange,
+        JoinToken,
+        DevicePin,
+        RosterUpload,
+        RosterRecord,
     ],
     migration_dependencies=[],
     commands=[],

@@ -247,3 +247,18 @@ async def area_ids_by_name(names: list[str]) -> tuple[int, ...]:
     """Ids of areas by name (for the CLI)."""
     rows = await Area.select(Area.id).where(Area.name.is_in(names))
     return tuple(r["id"] for r in rows)
+
+
+async def throttled(keys: list[str], limit: int, window: int) -> bool:
+    """True when any of ``keys`` failed ``limit`` times within ``window`` seconds."""
+    return await _throttled(keys, limit, window)
+
+
+async def count_failure(keys: list[str], window: int) -> None:
+    """Count one failed login against each of ``keys`` (passwords and PINs share them)."""
+    await _count_failure(keys, window)
+
+
+def login_keys(username: str, address: str) -> list[str]:
+    """The throttling keys of a login: the account name and the client address."""
+    return [f"user:{username.strip().lower()}", f"addr:{address}"]

@@ -48,3 +48,33 @@ class LoginAttempt(Table):
     key = Varchar(length=128, unique=True)
     window_start = Timestamptz()
     failures = Integer(default=0)
+
+
+class JoinToken(Table):
+    """A one-time QR login for one account; the QR holds the token, only its hash is kept."""
+
+    token_hash = Varchar(length=64, unique=True)
+    account = ForeignKey(references=Account, index=True)
+    """The only account the token can log in."""
+    created_by = ForeignKey(references=Account, null=True)
+    created_at = Timestamptz(default=TimestamptzNow())
+    expires_at = Timestamptz()
+    used_at = Timestamptz(null=True, default=None)
+    """Set by the POST that used it (a GET never does: link previewers fetch URLs)."""
+
+
+class DevicePin(Table):
+    """A short PIN for re-logging in on the one phone that set it.
+
+    The phone holds a long-lived HttpOnly cookie whose hash is ``device_hash``;
+    the PIN alone logs in nobody anywhere else.
+    """
+
+    device_hash = Varchar(length=64, unique=True)
+    account = ForeignKey(references=Account, index=True)
+    pin_hash = Varchar(length=255)
+    """An Argon2id hash of the PIN."""
+    failures = Integer(default=0)
+    """Wrong PINs in a row; at ``PIN_ATTEMPTS`` the PIN is forgotten."""
+    created_at = Timestamptz(default=TimestamptzNow())
+    last_used_at = Timestamptz(null=True, default=None)

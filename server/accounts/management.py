@@ -1,0 +1,227 @@
+"""Coordinators managing accounts: creating volunteers, resetting passwords, deactivating.
+
+A coordinator reaches the accounts of the teams in their areas; an admin reaches
+every account. "Not within reach" reads as NotFound, like an unknown id.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+from typing import Any
+
+from server.accounts import service as accounts
+from server.accounts.service import Actor
+from server.accounts.tables import ROLES, Account, AuthSession, DevicePin, JoinToken
+from server.areas import service as areas
+from server.areas.access import covers
+from server.areas.service import NotFound, Refused
+from server.audit import service as audit
+from server.db import write_transaction
+from server.i18n import N_
+
+USERNAME = re.compile(r"^[\w.-]{2,64}$")
+MIN_PASSWORD = 8
+MESSAGES = {
+    "username_invalid": N_(
+        "A user name has 2 to 64 letters, digits, dots, dashes or underscores, without spaces."
+    ),
+    "username_taken": N_("That user name is taken."),
+    "display_name_missing": N_("Enter the person's name."),
+    "password_short": N_("A password has at least 8 characters."),
+    "team_missing": N_("Choose a team."),
+    "area_missing": N_("Choose the area the coordinator looks after."),
+    "role_invalid": N_("Choose a role."),
+    "self": N_("You cannot do that to your own account."),
+    "phone_invalid": N_("The phone number is not valid."),
+}
+"""Why an account change was refused, by code."""
+
+
+def _account_query():
+    return Account.select(
+        Account.id,
+        Account.username,
+        Account.display_name,
+        Account.role,
+        Account.phone,
+        Account.active,
+        Account.team,
+        Account.team.name,
+        Account.team.area.path,
+        Account.created_at,
+    )
+
+
+def _reachable(actor: Actor, row: dict[str, Any]) -> bool:
+    if actor.is_admin:
+        return True
+    return row["role"] in ("volunteer", "leader") and covers(actor, row["team.area.path"])
+
+
+async def accounts_within_reach(actor: Actor) -> list[dict[str, Any]]:
+    """Accounts the actor manages, by team then name."""
+    rows = await _account_query().order_by(Account.team.name).order_by(Account.display_name)
+    return [r for r in rows if _reachable(actor, r)]
+
+
+async def account(actor: Actor, account_id: int) -> dict[str, Any]:
+    """One account within reach, else NotFound."""
+    row = await _account_query().where(Account.id == account_id).first()
+    if row is None or not _reachable(actor, row):
+        raise NotFound
+    return row
+
+
+async def volunteers_of_team(team_id: int) -> list[dict[str, Any]]:
+    """Active volunteers and leaders of a team, by name (for pairing)."""
+    return (
+        await Account.select(Account.id, Account.display_name)
+        .where(
+            (Account.team == team_id)
+            & Account.role.is_in(["volunteer", "leader"])
+            & (Account.active == True)  # noqa: E712
+        )
+        .order_by(Account.display_name)
+        .order_by(Account.id)
+    )
+
+
+def _check_password(password: str) -> None:
+    if len(password) < MIN_PASSWORD:
+        raise Refused("password_short")
+
+
+def _clean_phone(phone: str) -> str:
+    phone = re.sub(r"\s+", "", phone)
+    if phone and not re.fullmatch(r"[0-9+\-()]{5,32}", phone):
+        raise Refused("phone_invalid")
+    return phone
+
+
+async def create(
+    actor: Actor,
+    *,
+    username: str,
+    display_name: str,
+    team_id: int | None,
+    role: str = "volunteer",
+    phone: str = "",
+    password: str = "",
+    area_id: int | None = None,
+) -> int:
+    """Create an account within reach; returns its id.
+
+    Coordinators create volunteers and leaders in their teams; admins may also
+    create coordinators (with their area) and admins. Without a password the
+    account logs in through a QR code from its coordinator (and then a PIN).
+    """
+    username = username.strip()
+    display_name = " ".join(display_name.split())
+    if not USERNAME.fullmatch(username):
+        raise Refused("username_invalid")
+    if not display_name or len(display_name) > 100:
+        raise Refused("display_name_missing")
+    allowed = ROLES if actor.is_admin else ("volunteer", "leader")
+    if role not in allowed:
+        raise Refused("role_invalid")
+    phone = _clean_phone(phone)
+    if password:
+        _check_password(password)
+    area_ids: tuple[int, ...] = ()
+    if role in ("volunteer", "leader"):
+        if team_id is None:
+            raise Refused("team_missing")
+        team = await areas.team(actor, team_id)
+        if team["retired"]:
+            raise Refused("team_missing")
+    elif role == "coordinator":
+        if area_id is None:
+            raise Refused("area_missing")
+        area_ids = ((await areas.area(actor, area_id))["id"],)
+        team_id = None
+    async with write_transaction():
+        if await Account.exists().where(Account.username == username):
+            raise Refused("username_taken")
+        account_id = await accounts.create_account(
+            username,
+            password or secrets.token_urlsafe(24),
+            display_name=display_name,
+            role=role,
+            team_id=team_id,
+            area_ids=area_ids,
+            actor_id=actor.id,
+        )
+        if phone:
+            await Account.update({Account.phone: phone}).where(Account.id == account_id)
+    return account_id
+
+
+async def reset_password(actor: Actor, account_id: int, password: str) -> None:
+    """Give an account within reach a new password (the person changes it later)."""
+    await account(actor, account_id)
+    _check_password(password)
+    await accounts.set_password(account_id, password, actor.id)
+
+
+async def set_leader(actor: Actor, account_id: int, leader: bool) -> None:
+    """Make a volunteer a team leader (队长), who may check in team members, or undo it."""
+    row = await account(actor, account_id)
+    if row["role"] not in ("volunteer", "leader"):
+        raise Refused("role_invalid")
+    role = "leader" if leader else "volunteer"
+    if row["role"] == role:
+        return
+    async with write_transaction():
+        await Account.update({Account.role: role}).where(Account.id == account_id)
+        await audit.record(
+            actor.id, "account.role", "account", account_id, {"role": row["role"]}, {"role": role}
+        )
+
+
+async def deactivate(actor: Actor, account_id: int) -> int:
+    """Stop an account at once: every session, PIN and QR code of it ends; returns sessions ended.
+
+    Nothing it recorded is deleted, and its phone keeps what is still waiting
+    there (it can be exported from the sync page and imported by a coordinator).
+    """
+    row = await account(actor, account_id)
+    if account_id == actor.id:
+        raise Refused("self")
+    async with write_transaction():
+        await Account.update({Account.active: False}).where(Account.id == account_id)
+        ended = (
+            await AuthSession.delete()
+            .where(AuthSession.account == account_id)
+            .returning(AuthSession.id)
+        )
+        await DevicePin.delete().where(DevicePin.account == account_id)
+        await JoinToken.delete().where(
+            (JoinToken.account == account_id) & JoinToken.used_at.is_null()
+        )
+        await audit.record(
+            actor.id,
+            "account.deactivate",
+            "account",
+            account_id,
+            {"active": row["active"]},
+            {"active": False, "sessions_ended": len(ended)},
+        )
+    return len(ended)
+
+
+async def reactivate(actor: Actor, account_id: int) -> None:
+    """Let a deactivated account log in again."""
+    row = await account(actor, account_id)
+    if row["active"]:
+        return
+    async with write_transaction():
+        await Account.update({Account.active: True}).where(Account.id == account_id)
+        await audit.record(
+            actor.id,
+            "account.reactivate",
+            "account",
+            account_id,
+            {"active": False},
+            {"active": True},
+        )

@@ -1,0 +1,111 @@
+"""管理 › 结对帮扶: pairing volunteers with households, one by one or a village at a time."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode
+
+from litestar import Controller, Request, get, post
+from litestar.exceptions import NotFoundException
+from litestar.response import Redirect, Template
+
+from server.accounts.service import Actor
+from server.areas import service as areas
+from server.areas.access import managers_only
+from server.areas.pages import form_of, int_or_none, refusal
+from server.areas.service import NotFound, Refused
+from server.households import pairing_admin
+from server.web import safe_next
+
+AnyRequest = Request[Actor, str, Any]
+
+
+class PairingController(Controller):
+    """``/admin/pairing``."""
+
+    path = "/admin/pairing"
+    guards = [managers_only]
+
+    async def _page(self, request: AnyRequest, error: str = "", status: int = 200) -> Template:
+        actor = request.user
+        village_id = int_or_none(request.query_params.get("village"))
+        volunteer_id = int_or_none(request.query_params.get("volunteer"))
+        context: dict[str, Any] = {
+            "villages": await areas.villages(actor),
+            "volunteers": await pairing_admin.volunteers(actor),
+            "teams": await pairing_admin.team_names(actor),
+            "village_id": village_id,
+            "volunteer_id": volunteer_id,
+            "households": [],
+            "error": error,
+            "changed": request.query_params.get("changed"),
+        }
+        try:
+            if village_id is not None:
+                context["households"] = await pairing_admin.village_households(actor, village_id)
+            elif volunteer_id is not None:
+                context["households"] = await pairing_admin.volunteer_households(
+                    actor, volunteer_id
+                )
+                context["volunteer_name"] = await pairing_admin.display_name(volunteer_id)
+        except NotFound:
+            raise NotFoundException() from None
+        return Template("admin_pairing.html", context=context, status_code=status)
+
+    @get("/")
+    async def index(self, request: AnyRequest) -> Template:
+        """Choose a village (or a volunteer) and see who is paired with whom."""
+        return await self._page(request)
+
+    async def _change(self, request: AnyRequest, change: Any) -> Template | Redirect:
+        form = await form_of(request)
+        try:
+            changed = await change(form)
+        except NotFound:
+            raise NotFoundException() from None
+        except Refused as refused:
+            message = refusal(request, refused.code, pairing_admin.MESSAGES, areas.MESSAGES)
+            return await self._page(request, message, 422)
+        back = safe_next(form.get("next") or "/admin/pairing")
+        separator = "&" if "?" in back else "?"
+        return Redirect(f"{back}{separator}{urlencode({'changed': changed})}", status_code=303)
+
+    @post("/pair", status_code=303)
+    async def pair(self, request: AnyRequest) -> Template | Redirect:
+        """Pair one household with one volunteer."""
+        return await self._change(
+            request,
+            lambda f: pairing_admin.pair(
+                request.user, int_or_none(f.get("volunteer")), int_or_none(f.get("household"))
+            ),
+        )
+
+    @post("/unpair", status_code=303)
+    async def unpair(self, request: AnyRequest) -> Template | Redirect:
+        """End one pairing (the volunteer's phone drops the household at its next pull)."""
+        return await self._change(
+            request,
+            lambda f: pairing_admin.unpair(
+                request.user, int_or_none(f.get("volunteer")), int_or_none(f.get("household"))
+            ),
+        )
+
+    @post("/village", status_code=303)
+    async def village(self, request: AnyRequest) -> Template | Redirect:
+        """Pair every household of a village with one volunteer."""
+        return await self._change(
+            request,
+            lambda f: pairing_admin.pair_village(
+                request.user, int_or_none(f.get("village")), int_or_none(f.get("volunteer"))
+            ),
+        )
+
+    @post("/spread", status_code=303)
+    async def spread(self, request: AnyRequest) -> Template | Redirect:
+        """Share a village's unpaired households among a team's volunteers, in turn."""
+        return await self._change(
+            request,
+            lambda f: pairing_admin.spread_village(
+                request.user, int_or_none(f.get("village")), int_or_none(f.get("team"))
+            ),
+        )
