@@ -117,6 +117,8 @@ class LiveServer:
         self.env = {**env, "PUBLIC_ORIGIN": self.url, "MIGRATE_ON_START": "0"}
         self.process: subprocess.Popen | None = None
         self.log = None
+        self.root = ROOT
+        """The code it runs; a copy of the project plays a new deploy on the same port."""
 
     def start(self) -> None:
         """Start and wait until it answers."""
@@ -133,7 +135,7 @@ class LiveServer:
                 "warning",
             ],
             env=self.env,
-            cwd=ROOT,
+            cwd=self.root,
             stdout=log,
             stderr=log,
         )

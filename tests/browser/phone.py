@@ -32,9 +32,18 @@ class Phone:
         expect(self.page.locator("body")).to_have_attribute("data-account", re.compile(r"\d+"))
 
     def wait_for_worker(self) -> None:
-        """Until the service worker is active and controls this page."""
+        """Until the service worker is active and controls this page.
+
+        A page whose navigation began while the worker was still activating is never
+        claimed (the worker claimed the page before it); a reload is, as for a person.
+        """
         self.page.evaluate("navigator.serviceWorker.ready.then(() => true)")
-        self.page.wait_for_function("navigator.serviceWorker.controller !== null")
+        controlled = "navigator.serviceWorker.controller !== null"
+        try:
+            self.wait_for(lambda: self.page.evaluate(controlled), timeout=3)
+        except AssertionError:
+            self.page.reload()
+            self.wait_for(lambda: self.page.evaluate(controlled))
 
     def open(self, path: str):
         """Navigate (a real navigation, answered by the worker when offline)."""
@@ -54,6 +63,27 @@ class Phone:
     def save(self) -> None:
         self.page.locator("#status").evaluate("el => { el.textContent = '' }")
         self.page.click("#visit-form button[type=submit]")
+
+    def queue_visits(self, household_ids: list[int], count: int) -> list[str]:
+        """Save ``count`` visits straight into the outbox (the page's own modules, no form)."""
+        return self.page.evaluate(
+            """async ([households, count]) => {
+                const outbox = await import('/static/outbox.js');
+                const { visitEntry } = await import('/static/visit.js');
+                const ids = [];
+                for (let n = 0; n < count; n++) {
+                    const form = new FormData();
+                    form.set('visited_at', new Date().toISOString().slice(0, 16));
+                    form.set('needs.health.level', 'some');
+                    form.set('needs.health.note', `queued ${n}`);
+                    const household = households[n % households.length];
+                    const entry = visitEntry(form, household);
+                    ids.push((await outbox.save(document.body.dataset.account, entry)).id);
+                }
+                return ids;
+            }""",
+            [household_ids, count],
+        )
 
     def outbox(self) -> list[dict]:
         """Every outbox record on the phone."""
@@ -90,6 +120,35 @@ class Phone:
             if time.monotonic() > deadline:
                 raise AssertionError("timed out waiting")
             self.page.wait_for_timeout(200)
+
+
+async def receipts(entry_ids: list[str]) -> list[dict]:
+    """What the server received for these entry ids (every copy, with its account)."""
+    from server.entries.tables import EntryReceipt
+
+    rows = await EntryReceipt.select(
+        EntryReceipt.entry_id, EntryReceipt.account.username, EntryReceipt.status
+    ).where(EntryReceipt.entry_id.is_in(entry_ids or ["-"]))
+    return [
+        {"id": r["entry_id"], "account": r["account.username"], "status": r["status"]} for r in rows
+    ]
+
+
+async def visits_of(entry_ids: list[str]) -> int:
+    """How many visits the server counts for these entry ids."""
+    import uuid
+
+    from server.entries.tables import Visit
+
+    return await Visit.count().where(Visit.entry.is_in([uuid.UUID(i) for i in entry_ids]))
+
+
+async def end_sessions(username: str) -> None:
+    """Every session of ``username`` expires (as after weeks offline)."""
+    from server.accounts.tables import Account, AuthSession
+
+    account = await Account.select(Account.id).where(Account.username == username).first()
+    await AuthSession.delete().where(AuthSession.account == account["id"])
 
 
 async def stored_entries() -> list[dict]:

@@ -47,10 +47,16 @@ function setUpLocation(root) {
   }
 }
 
+let retry = null;
+
 /** Drain now and keep the badge (and the sync page, if open) up to date. */
 export async function sync({ force = false } = {}) {
   if (!account() || !window.indexedDB) return null;
   const summary = await drain({ force }).catch((error) => ({ status: "error", error: String(error) }));
+  if (summary.until && !retry) {
+    // Backing off: try again when the wait is over, not only at the next timer tick.
+    retry = setTimeout(() => { retry = null; sync(); }, Math.max(summary.until - Date.now(), 0) + 100);
+  }
   await refreshBadge();
   document.dispatchEvent(new CustomEvent("doorstep:synced", { detail: summary }));
   return summary;
@@ -62,9 +68,12 @@ export async function sync({ force = false } = {}) {
  */
 async function rememberAccount() {
   const current = account();
-  const previous = await outbox.getMeta("account");
-  if (current && previous && previous !== current) await caches.delete(outbox.PAGES_CACHE);
-  if (current !== previous) await outbox.setMeta("account", current);
+  if (current !== (await outbox.getMeta("account"))) await outbox.setMeta("account", current);
+  const owner = await outbox.getMeta("pages_account");
+  if (current && owner !== current) {
+    if (owner) await caches.delete(outbox.PAGES_CACHE);
+    await outbox.setMeta("pages_account", current);
+  }
   if (current && (await outbox.getMeta("login_needed")) === current) {
     await outbox.setMeta("login_needed", null); // this page came with a session
   }

@@ -122,6 +122,7 @@ async function pushAll(account) {
 async function once(force) {
   const account = await outbox.getMeta("account");
   if (!account) return { status: "no_account" };
+  if (navigator.onLine === false) return { status: "offline" }; // no attempt, no back-off
   if (!force) {
     const backoff = await outbox.getMeta("backoff");
     if (backoff && backoff.until > Date.now()) return { status: "waiting", until: backoff.until };

@@ -95,19 +95,26 @@ export async function deviceId() {
  */
 export async function save(accountId, entry, { label = "", replaces = null, id = null } = {}) {
   const tx = await transaction(["entries", "meta"], "readwrite");
-  const meta = tx.objectStore("meta");
-  const entries = tx.objectStore("entries");
-  const seq = ((await done(meta.get("seq"))) || 0) + 1;
-  const sent = { id: id || crypto.randomUUID(), kind: entry.kind, schema: entry.schema,
-    recorded_at: entry.recorded_at, data: entry.data, attachments: entry.attachments || [] };
-  const record = { ...sent, account_id: String(accountId), seq, body: JSON.stringify(sent),
-    state: "pending", attempts: 0, code: "", last_error: "", created_at: new Date().toISOString(),
-    synced_at: null, label };
-  meta.put(seq, "seq");
-  entries.add(record);
-  if (replaces) entries.delete(replaces);
-  await committed(tx);
-  return record;
+  const finished = committed(tx);
+  try {
+    const meta = tx.objectStore("meta");
+    const entries = tx.objectStore("entries");
+    const seq = ((await done(meta.get("seq"))) || 0) + 1;
+    const sent = { id: id || crypto.randomUUID(), kind: entry.kind, schema: entry.schema,
+      recorded_at: entry.recorded_at, data: entry.data, attachments: entry.attachments || [] };
+    const record = { ...sent, account_id: String(accountId), seq, body: JSON.stringify(sent),
+      state: "pending", attempts: 0, code: "", last_error: "", created_at: new Date().toISOString(),
+      synced_at: null, label };
+    meta.put(seq, "seq");
+    entries.add(record);
+    if (replaces) entries.delete(replaces);
+    await finished; // durable on disk before the volunteer is told 已保存
+    return record;
+  } catch (error) {
+    try { tx.abort(); } catch { /* already finished */ }
+    finished.catch(() => undefined);
+    throw error;
+  }
 }
 
 /** Entries of `accountId` after `afterSeq` still to send, in capture order. */

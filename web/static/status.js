@@ -60,7 +60,9 @@ export async function registerWorker() {
     waiting.postMessage({ type: "skip-waiting" });
   });
   navigator.serviceWorker.addEventListener("controllerchange", () => {
-    if (reloading) location.reload();
+    if (!reloading) return;
+    reloading = false;
+    location.reload();
   });
   try {
     const registration = await navigator.serviceWorker.register("/sw.js", {

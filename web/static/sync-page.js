@@ -33,7 +33,11 @@ async function render() {
   const last = await outbox.getMeta(`last_sync:${account()}`);
   document.getElementById("sync-pending").textContent = String(waiting.length);
   document.getElementById("sync-last").textContent = last ? shortTime(last) : message("neverSynced");
-  document.getElementById("attention-list").replaceChildren(...refused.map(item));
+  const listed = refused.map((r) => r.id).join(" ");
+  const list = document.getElementById("attention-list");
+  // Unchanged: keep the rows as they are (a confirmation may be open in one of them).
+  if (list.dataset.listed !== listed) list.replaceChildren(...refused.map(item));
+  list.dataset.listed = listed;
   document.getElementById("attention-none").hidden = refused.length > 0;
 }
 
@@ -81,8 +85,11 @@ async function onClick(event, sync) {
   } else if (target.dataset.action === "discard") {
     confirm.hidden = false;
     confirm.querySelector("[data-action=confirm-discard]").focus();
+    return;
   } else if (target.dataset.action === "cancel") {
     confirm.hidden = true;
+    target.closest("[data-entry]").querySelector("[data-action=discard]").focus();
+    return;
   } else if (target.dataset.action === "confirm-discard") {
     await outbox.discard(row.dataset.entry);
   } else {
