@@ -23,6 +23,7 @@ from server.households.controllers import ConflictController, HouseholdControlle
 from server.pages.controllers import STATIC_DIR, PlatformController
 from server.settings import ROOT, Settings
 from server.sync.controllers import SyncController
+from server.sync.device_pages import DeviceController
 from server.sync.pull import PullController
 from server.sync.pages import SyncPageController
 from server.system import service as system
@@ -50,6 +51,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             PlatformController,
             SyncController,
             PullController,
+            DeviceController,
             SyncPageController,
             create_static_files_router(path="/static", directories=[STATIC_DIR]),
         ],
