@@ -16,7 +16,7 @@ from litestar.static_files import create_static_files_router
 from litestar.template import TemplateConfig
 from piccolo.utils.sync import run_sync
 
-from server import __version__, web
+from server import __version__, db, web
 from server.accounts.controllers import LoginController
 from server.entries.controllers import VisitController
 from server.households.controllers import ConflictController, HouseholdController
@@ -27,6 +27,7 @@ from server.sync.device_pages import DeviceController
 from server.sync.pull import PullController
 from server.sync.pages import SyncPageController
 from server.system import service as system
+from server.vendor_htmx import vendor_dir
 
 
 def create_app(settings: Settings | None = None) -> Litestar:
@@ -54,6 +55,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             DeviceController,
             SyncPageController,
             create_static_files_router(path="/static", directories=[STATIC_DIR]),
+            create_static_files_router(path="/vendor", directories=[vendor_dir(settings)]),
         ],
         dependencies={"settings": Provide(lambda: settings, use_cache=True, sync_to_thread=False)},
         middleware=[DefineMiddleware(web.SessionAuthentication, exclude=web.PUBLIC_PATHS)],
@@ -74,6 +76,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
         ],
         logging_config=LoggingConfig(log_exceptions="always"),
         openapi_config=OpenAPIConfig(title="Doorstep", version=__version__, path="/schema"),
+        on_startup=[db.open_connections],
+        on_shutdown=[db.close_connections],
     )
     app.state.settings = settings
     return app

@@ -1,4 +1,4 @@
-"""The ``doorstep`` command: serve, migrate, demo, user add, backup, restore."""
+"""The ``doorstep`` command: serve, migrate, demo, user add, backup, restore, htmx."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import getpass
 import sys
 
 from server.settings import Settings
+from server.vendor_htmx import REGISTRY
 
 
 def _settings() -> Settings:
@@ -118,6 +119,20 @@ def cmd_restore(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_htmx(args: argparse.Namespace) -> int:
+    """Download htmx from the npm registry, check its SRI hash and keep it for the app to serve."""
+    from server import vendor_htmx
+
+    try:
+        target = vendor_htmx.install(_settings(), args.registry)
+    except vendor_htmx.IntegrityError as error:
+        print(f"Refused: {error}", file=sys.stderr)
+        return 1
+    print(f"Wrote {target}.")
+    print(f"Serve it with HTMX_URL={vendor_htmx.URL_PATH} (HTMX_INTEGRITY unchanged).")
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     """The command line."""
     top = argparse.ArgumentParser(prog="doorstep", description="Doorstep field work app")
@@ -152,6 +167,13 @@ def parser() -> argparse.ArgumentParser:
     restore = sub.add_parser("restore", help="restore a backup written by 'backup'")
     restore.add_argument("path")
     restore.set_defaults(func=cmd_restore)
+    htmx = sub.add_parser("htmx", help="download htmx for the app to serve (no CDN)")
+    htmx.add_argument(
+        "--registry",
+        default=REGISTRY,
+        help="npm registry or mirror, e.g. https://registry.npmmirror.com",
+    )
+    htmx.set_defaults(func=cmd_htmx)
     return top
 
 

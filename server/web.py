@@ -22,6 +22,7 @@ SESSION_COOKIE = "doorstep_session"
 PUBLIC_PATHS = [
     "^/login",
     "^/static/",
+    "^/vendor/",
     "^/sw.js",
     "^/manifest.webmanifest",
     "^/healthz",

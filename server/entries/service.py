@@ -22,8 +22,8 @@ from piccolo.table import Table
 
 from server.accounts.service import Actor
 from server.accounts.tables import Account
-from server.audit import service as audit
-from server.db import write_transaction
+from server.audit.tables import AuditLog
+from server.db import insert_rows, write_transaction
 from server.entries import household_patch
 from server.entries.schemas import EntryIn, EntryResult, VisitV1
 from server.entries.tables import Entry, EntryReceipt, Visit
@@ -104,8 +104,25 @@ class VisitCheck:
     problems: list[Problem] = field(default_factory=list)
 
 
-async def check_visit(data: dict[str, Any], recorded_at: dt.datetime) -> VisitCheck:
-    """Decode and check ``visit`` schema 1 data (shared by the form and the sync path)."""
+async def active_accounts(ids: set[int]) -> set[int]:
+    """Which of ``ids`` are active accounts (one query for a whole batch)."""
+    usable = [i for i in ids if 0 < i < 2**31]
+    if not usable:
+        return set()
+    rows = await Account.select(Account.id).where(
+        Account.id.is_in(usable) & (Account.active == True)  # noqa: E712
+    )
+    return {r["id"] for r in rows}
+
+
+async def check_visit(
+    data: dict[str, Any], recorded_at: dt.datetime, known_accounts: set[int] | None = None
+) -> VisitCheck:
+    """Decode and check ``visit`` schema 1 data (shared by the form and the sync path).
+
+    ``known_accounts``: the active accounts among the batch's companions, when
+    the caller looked them up for a whole batch at once.
+    """
     try:
         visit = msgspec.convert(data, VisitV1)
     except msgspec.ValidationError as error:
@@ -130,33 +147,63 @@ async def check_visit(data: dict[str, Any], recorded_at: dt.datetime) -> VisitCh
             ids = [int(c) for c in visit.companions]
         except ValueError:
             ids = []
-        known = await Account.select(Account.id).where(
-            Account.id.is_in(ids or [-1]) & (Account.active == True)  # noqa: E712
-        )
-        if not ids or len({k["id"] for k in known}) != len(set(ids)):
+        if known_accounts is None:
+            known_accounts = await active_accounts(set(ids))
+        if not ids or not set(ids) <= known_accounts:
             check.problems.append(Problem("unknown_companion", "companions"))
         check.companions = sorted(set(ids))
     return check
 
 
-def _visit_row(entry_id: uuid.UUID, actor: Actor, check: VisitCheck) -> Visit:
+def _visit_row(entry_id: uuid.UUID, actor: Actor, check: VisitCheck) -> dict[str, Any]:
     visit = check.visit
     assert visit is not None and check.visited_at is not None
     needs = {area: getattr(visit.needs, area) for area in households.NEED_AREAS}
     location = visit.location
-    return Visit(
-        entry=entry_id,
-        household=int(visit.household_id),
-        volunteer=actor.id,
-        visited_at=check.visited_at.astimezone(dt.UTC),
-        companions=json.dumps(check.companions),
-        follow_up=visit.follow_up,
-        follow_up_note=visit.follow_up_note.strip(),
-        lat=location.lat if location else None,
-        lon=location.lon if location else None,
-        accuracy=location.accuracy if location else None,
+    return {
+        "entry": entry_id,
+        "household": int(visit.household_id),
+        "volunteer": actor.id,
+        "visited_at": check.visited_at.astimezone(dt.UTC),
+        "companions": json.dumps(check.companions),
+        "follow_up": visit.follow_up,
+        "follow_up_note": visit.follow_up_note.strip(),
+        "lat": location.lat if location else None,
+        "lon": location.lon if location else None,
+        "accuracy": location.accuracy if location else None,
+        "voided": False,
         **{f"{a}_level": n.level for a, n in needs.items()},
         **{f"{a}_note": n.note.strip() for a, n in needs.items()},
+    }
+
+
+@dataclass
+class Lookups:
+    """What a batch's checks read from the database, read once for the whole batch."""
+
+    scopes: households.Scopes
+    """Whether the actor may record entries about each household the batch names."""
+    accounts: set[int]
+    """The active accounts among the batch's visit companions."""
+
+
+def _digits(value: Any) -> int | None:
+    return int(value) if isinstance(value, str) and value.isdigit() and len(value) < 10 else None
+
+
+async def _lookups(actor: Actor, prepared: list[Prepared]) -> Lookups:
+    household_ids: set[int] = set()
+    companions: set[int] = set()
+    for p in prepared:
+        if p.result is None and p.entry is not None:
+            if (household := _digits(p.entry.data.get("household_id"))) is not None:
+                household_ids.add(household)
+            named = p.entry.data.get("companions")
+            for companion in named if isinstance(named, list) else ():
+                if (account := _digits(companion)) is not None:
+                    companions.add(account)
+    return Lookups(
+        await households.visit_scopes(actor, household_ids), await active_accounts(companions)
     )
 
 
@@ -171,8 +218,11 @@ class Prepared:
     recorded_at: dt.datetime | None = None
     content_hash: str = ""
     flag: str = ""
-    rows: list[Table] = field(default_factory=list)
+    rows: list[tuple[type[Table], dict[str, Any]]] = field(default_factory=list)
+    """Event rows to insert with the entry: (table, column values)."""
     result: EntryResult | None = None
+    lookups: Lookups | None = None
+    """The batch's lookups, for the kind's checks."""
     apply: Callable[[str, str], Awaitable[EntryResult | None]] | None = None
     """Runs in the write transaction once the entry is stored (device id, language);
     may turn ``accepted`` into ``conflict``."""
@@ -183,7 +233,7 @@ def _problem_result(language: str, sent_id: str, problem: Problem) -> EntryResul
     return EntryResult(id=sent_id, status="rejected", code=problem.code, error=text)
 
 
-async def _prepare(actor: Actor, raw: Any, language: str) -> Prepared:
+def _envelope(raw: Any, language: str) -> Prepared:
     sent_id = str(raw.get("id", ""))[:64] if isinstance(raw, dict) else ""
     prepared = Prepared(sent_id=sent_id, body=json.dumps(raw, ensure_ascii=False))
     try:
@@ -212,25 +262,37 @@ async def _prepare(actor: Actor, raw: Any, language: str) -> Prepared:
         return prepared
     prepared.recorded_at = recorded_at
     prepared.content_hash = canonical_hash(entry.kind, entry.schema, entry.recorded_at, entry.data)
-    problem = await KINDS[(entry.kind, entry.schema)](actor, prepared)
-    if problem is not None:
-        prepared.result = _problem_result(language, sent_id, problem)
+    return prepared
+
+
+async def _prepare(actor: Actor, raw_entries: list[Any], language: str) -> list[Prepared]:
+    """Decode every entry, read what their checks need in one go, then check each."""
+    prepared = [_envelope(raw, language) for raw in raw_entries]
+    lookups = await _lookups(actor, prepared)
+    for p in prepared:
+        if p.result is None:
+            assert p.entry is not None
+            p.lookups = lookups
+            problem = await KINDS[(p.entry.kind, p.entry.schema)](actor, p)
+            if problem is not None:
+                p.result = _problem_result(language, p.sent_id, problem)
     return prepared
 
 
 async def _prepare_visit(actor: Actor, prepared: Prepared) -> Problem | None:
-    assert prepared.entry is not None and prepared.recorded_at is not None
-    check = await check_visit(prepared.entry.data, prepared.recorded_at)
+    lookups = prepared.lookups
+    assert prepared.entry is not None and prepared.recorded_at is not None and lookups is not None
+    check = await check_visit(prepared.entry.data, prepared.recorded_at, lookups.accounts)
     if check.problems:
         return check.problems[0]
     assert check.visit is not None
-    scope = await households.visit_scope(actor, int(check.visit.household_id), prepared.recorded_at)
+    scope = lookups.scopes.of(int(check.visit.household_id), prepared.recorded_at)
     if scope == "out":
         return Problem("out_of_scope", "household_id")
     if scope == "flag":
         prepared.flag = "pairing_ended"
     assert prepared.entry_id is not None
-    prepared.rows = [_visit_row(prepared.entry_id, actor, check)]
+    prepared.rows = [(Visit, _visit_row(prepared.entry_id, actor, check))]
     return None
 
 
@@ -242,21 +304,22 @@ async def ingest(
     actor: Actor, raw_entries: list[Any], language: str, device_id: str = ""
 ) -> list[EntryResult]:
     """Store a batch of entries exactly once; one result per entry, in order."""
-    prepared = [await _prepare(actor, raw, language) for raw in raw_entries]
+    prepared = await _prepare(actor, raw_entries, language)
     async with write_transaction():
         await _store(actor, prepared, language, device_id)
-        await EntryReceipt.insert(
-            *[
-                EntryReceipt(
-                    entry_id=p.sent_id,
-                    account=actor.id,
-                    device_id=device_id,
-                    status=p.result.status if p.result else "rejected",
-                    code=p.result.code if p.result else "",
-                    body=p.body,
-                )
+        await insert_rows(
+            EntryReceipt,
+            [
+                {
+                    "entry_id": p.sent_id,
+                    "account": actor.id,
+                    "device_id": device_id,
+                    "status": p.result.status if p.result else "rejected",
+                    "code": p.result.code if p.result else "",
+                    "body": p.body,
+                }
                 for p in prepared
-            ]
+            ],
         )
     return [p.result for p in prepared if p.result is not None]
 
@@ -267,16 +330,17 @@ async def _store(actor: Actor, prepared: list[Prepared], language: str, device_i
     for p in candidates:
         assert p.entry_id is not None
         first.setdefault(p.entry_id, p)
-    inserted: set[uuid.UUID] = set()
-    if first:
-        rows = (
-            await Entry.insert(*[_entry_row(actor, p, device_id) for p in first.values()])
-            .on_conflict(target=Entry.id, action="DO NOTHING")
-            .returning(Entry.id)
-        )
-        inserted = {uuid.UUID(str(r["id"])) for r in rows}
+    # Ids in one order for every batch: two batches sharing entries then wait for
+    # each other on PostgreSQL's unique key instead of deadlocking.
+    rows = await insert_rows(
+        Entry,
+        [_entry_row(actor, first[i], device_id) for i in sorted(first)],
+        on_conflict=Entry.id,
+        returning=Entry.id,
+    )
+    inserted = {uuid.UUID(str(r["id"])) for r in rows}
     stored = await _stored_hashes([i for i in first if i not in inserted])
-    events: list[Table] = []
+    events: list[tuple[type[Table], dict[str, Any]]] = []
     audits = []
     for p in candidates:
         assert p.entry_id is not None and p.entry is not None
@@ -285,27 +349,22 @@ async def _store(actor: Actor, prepared: list[Prepared], language: str, device_i
             if p.apply is not None:
                 p.result = await p.apply(device_id, language) or p.result
             events.extend(p.rows)
-            audits.append(
-                audit.row(
-                    actor.id, f"{p.entry.kind}.create", "entry", p.entry_id, None, p.entry.data
-                )
-            )
+            audits.append(_audit_row(actor, p))
             continue
         earlier = stored.get(p.entry_id) or first[p.entry_id].content_hash
         if earlier == p.content_hash:
             p.result = EntryResult(id=p.sent_id, status="duplicate")
         else:
             p.result = _problem_result(language, p.sent_id, Problem("id_reused", "id"))
-    for table in {type(row) for row in events}:
-        await table.insert(*[row for row in events if type(row) is table])
-    if audits:
-        await audit.AuditLog.insert(*audits)
+    for table in {table for table, _ in events}:
+        await insert_rows(table, [values for t, values in events if t is table])
+    await insert_rows(AuditLog, audits)
     stored = [p for p in candidates if p.result and p.result.status in ("accepted", "conflict")]
     await changelog.entries_stored(
         actor.id,
         actor.display_name,
         [_stored_entry(p) for p in stored],
-        [row.to_dict() for row in events if isinstance(row, Visit)],
+        [values for table, values in events if table is Visit],
     )
 
 
@@ -324,20 +383,33 @@ def _stored_entry(p: Prepared) -> changelog.StoredEntry:
     )
 
 
-def _entry_row(actor: Actor, p: Prepared, device_id: str) -> Entry:
+def _entry_row(actor: Actor, p: Prepared, device_id: str) -> dict[str, Any]:
     assert p.entry is not None
-    return Entry(
-        id=p.entry_id,
-        account=actor.id,
-        device_id=device_id,
-        kind=p.entry.kind,
-        schema=p.entry.schema,
-        recorded_at=p.entry.recorded_at,
-        content_hash=p.content_hash,
-        body=p.body,
-        status="accepted",
-        flag=p.flag,
-    )
+    return {
+        "id": p.entry_id,
+        "account": actor.id,
+        "device_id": device_id,
+        "kind": p.entry.kind,
+        "schema": p.entry.schema,
+        "recorded_at": p.entry.recorded_at,
+        "content_hash": p.content_hash,
+        "body": p.body,
+        "status": "accepted",
+        "flag": p.flag,
+    }
+
+
+def _audit_row(actor: Actor, p: Prepared) -> dict[str, Any]:
+    """The entry's audit row, in the form ``audit.row`` writes."""
+    assert p.entry is not None
+    return {
+        "actor": actor.id,
+        "action": f"{p.entry.kind}.create",
+        "table_name": "entry",
+        "row_id": str(p.entry_id),
+        "before": None,
+        "after": json.dumps(p.entry.data, ensure_ascii=False, default=str),
+    }
 
 
 async def _stored_hashes(ids: list[uuid.UUID]) -> dict[uuid.UUID, str]:

@@ -224,22 +224,55 @@ async def teammates(actor: Actor) -> list[dict[str, Any]]:
     )
 
 
-async def visit_scope(actor: Actor, household_id: int, recorded_at: dt.datetime) -> str:
-    """Whether ``actor`` may record an entry about a household at device time ``recorded_at``.
+@dataclass(frozen=True)
+class Scopes:
+    """Whether an actor may record entries about each of a batch's households.
 
-    ``ok``: in scope now. ``flag``: the pairing ended, but after (or within the
-    grace period before) the entry was recorded. ``out``: never in scope.
+    Read with one query for the whole batch (``visit_scopes``), then asked per entry.
     """
+
+    actor: Actor
+    visible: frozenset[int] = frozenset()
+    """Coordinators: the batch's households in their areas."""
+    pairings: dict[int, list[dt.datetime | None]] = field(default_factory=dict)
+    """Volunteers: when each of their pairings with a household ended (None: not yet)."""
+
+    def of(self, household_id: int, recorded_at: dt.datetime) -> str:
+        """``ok``: in scope now. ``flag``: the pairing ended, but after (or within the
+        grace period before) the entry was recorded at device time ``recorded_at``.
+        ``out``: never in scope."""
+        if self.actor.is_coordinator:
+            return "ok" if household_id in self.visible else "out"
+        ended = self.pairings.get(household_id, [])
+        if any(e is None for e in ended):
+            return "ok"
+        if any(e is not None and recorded_at <= e + PAIRING_GRACE for e in ended):
+            return "flag"
+        return "out"
+
+
+async def visit_scopes(actor: Actor, household_ids: set[int]) -> Scopes:
+    """``Scopes`` of ``actor`` for ``household_ids``, in one query."""
+    ids = sorted(i for i in household_ids if 0 < i < 2**31) or [-1]
     if actor.is_coordinator:
-        return "ok" if await in_scope(actor, household_id) else "out"
-    pairings = await Pairing.select(Pairing.started_at, Pairing.ended_at).where(
-        (Pairing.volunteer == actor.id) & (Pairing.household == household_id)
+        select = Household.select(Household.id).where(Household.id.is_in(ids))
+        scope = await scope_filter(actor)
+        if scope is not None:
+            select = select.where(scope)
+        return Scopes(actor, visible=frozenset(r["id"] for r in await select))
+    rows = await Pairing.select(Pairing.household, Pairing.ended_at).where(
+        (Pairing.volunteer == actor.id) & Pairing.household.is_in(ids)
     )
-    if any(p["ended_at"] is None for p in pairings):
-        return "ok"
-    if any(recorded_at <= p["ended_at"] + PAIRING_GRACE for p in pairings):
-        return "flag"
-    return "out"
+    pairings: dict[int, list[dt.datetime | None]] = {}
+    for row in rows:
+        pairings.setdefault(row["household"], []).append(row["ended_at"])
+    return Scopes(actor, pairings=pairings)
+
+
+async def visit_scope(actor: Actor, household_id: int, recorded_at: dt.datetime) -> str:
+    """Whether ``actor`` may record an entry about a household at device time ``recorded_at``
+    (see ``Scopes.of``)."""
+    return (await visit_scopes(actor, {household_id})).of(household_id, recorded_at)
 
 
 # --- the one versioned path for household changes (DESIGN §3.3) --------------------

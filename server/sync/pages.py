@@ -59,8 +59,11 @@ class SyncPageController(Controller):
         """Ingest a phone's export as the account it names (coordinators and admins)."""
         if not request.user.is_coordinator:
             raise PermissionDeniedException()
-        upload = (await request.form()).get("file")
-        raw = await upload.read() if isinstance(upload, UploadFile) else b""
+        raw = b""
+        for upload in (await request.form()).values():
+            if isinstance(upload, UploadFile):
+                raw = raw or await upload.read(imports.MAX_FILE_BYTES + 1)
+                await upload.close()
         try:
             report = await imports.import_export(request.user, raw, language_of(request))
         except imports.ImportRefused as refused:

@@ -19,3 +19,28 @@ def errors(page):
     found: list[str] = []
     page.on("pageerror", lambda error: found.append(str(error)))
     return found
+
+
+@pytest.fixture
+def other_phone(browser, browser_context_args, htmx_path, live_server):
+    """``other_phone(**context options)``: another browser (user agent, no service worker)."""
+    from server.settings import DEFAULT_HTMX_URL
+
+    opened = []
+
+    def make(**options):
+        context = browser.new_context(**{**browser_context_args, **options})
+        context.route(
+            DEFAULT_HTMX_URL,
+            lambda route: route.fulfill(
+                path=str(htmx_path),
+                content_type="text/javascript",
+                headers={"Access-Control-Allow-Origin": "*"},
+            ),
+        )
+        opened.append(context)
+        return Phone(context.new_page(), live_server)
+
+    yield make
+    for context in opened:
+        context.close()

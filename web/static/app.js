@@ -4,7 +4,9 @@
 import * as outbox from "./outbox.js";
 import { CHANNEL, drain } from "./drain.js";
 import { prepareForms, setUpCapture } from "./capture.js";
-import { askPersistence, browserNotices, refreshBadge, registerWorker } from "./status.js";
+import {
+  askPersistence, browserNotices, offlineCapable, refreshBadge, registerWorker,
+} from "./status.js";
 import { account } from "./ui.js";
 
 const TIMER = 60_000;
@@ -94,7 +96,7 @@ function onPage(root) {
 }
 
 async function start() {
-  setUpCapture(afterCapture);
+  setUpCapture(offlineCapable, afterCapture);
   document.addEventListener("submit", (event) => {
     // Logging out: this phone should keep no pages of the account (its entries stay).
     if (event.target.matches?.("form[action='/logout']")) caches.delete(outbox.PAGES_CACHE);

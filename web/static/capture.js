@@ -72,13 +72,17 @@ async function capture(form, onSaved) {
   onSaved();
 }
 
-/** Take visit form submits (capture phase, so htmx never sees them). */
-export function setUpCapture(onSaved) {
+/**
+ * Take visit form submits (capture phase, so htmx never sees them). Where entries cannot
+ * wait on the phone (`usable()` false: no worker, no IndexedDB) the form goes to the
+ * server, as without JavaScript.
+ */
+export function setUpCapture(usable, onSaved) {
   window.addEventListener("submit", (event) => {
     const form = event.target;
     if (!(form instanceof HTMLFormElement) || form.dataset.entryKind !== "visit") return;
     if (form.dataset.direct === "1") { delete form.dataset.direct; return; }
-    if (!account() || !window.indexedDB) return; // the server path, as without JavaScript
+    if (!account() || !usable()) return;
     event.preventDefault();
     event.stopPropagation();
     capture(form, onSaved);

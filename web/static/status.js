@@ -22,6 +22,11 @@ export async function refreshBadge() {
   return { ...counts, last };
 }
 
+/** True when entries can wait on this phone: a worker to open pages offline, IndexedDB. */
+export function offlineCapable() {
+  return "serviceWorker" in navigator && Boolean(window.indexedDB) && !workerFailed;
+}
+
 /** Notices that depend only on the browser; shown again after each htmx swap. */
 export function browserNotices() {
   const agent = navigator.userAgent;
@@ -29,8 +34,7 @@ export function browserNotices() {
   const standalone = navigator.standalone || matchMedia("(display-mode: standalone)").matches;
   show("notice-wechat", wechat);
   show("notice-ios", !wechat && /iPhone|iPad|iPod/.test(agent) && !standalone);
-  const offline = "serviceWorker" in navigator && window.indexedDB && !workerFailed;
-  show("notice-no-worker", !wechat && !offline);
+  show("notice-no-worker", !wechat && !offlineCapable());
   show("notice-update", Boolean(waiting && navigator.serviceWorker.controller));
 }
 

@@ -1,0 +1,70 @@
+"""A demo server and a Chromium phone for the client benchmarks (not tests)."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from tests.support import LiveServer, htmx_file  # noqa: E402
+
+PASSWORD = "bench-password"
+CACHE = Path(os.environ.get("DOORSTEP_TEST_CACHE", Path.home() / ".cache" / "doorstep-tests"))
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@contextlib.contextmanager
+def demo_server() -> Iterator[LiveServer]:
+    """``doorstep serve`` on fresh demo data in a temporary folder."""
+    work = Path(tempfile.mkdtemp(prefix="doorstep-bench-"))
+    env = {
+        **os.environ,
+        "DATA_DIR": str(work),
+        "DATABASE_URL": f"sqlite:///{work / 'doorstep.sqlite3'}",
+        "TMPDIR": str(work),
+    }
+    subprocess.run(
+        [sys.executable, "-m", "server.cli", "demo", "--password", PASSWORD],
+        env=env,
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+    )
+    server = LiveServer(env)
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def htmx_route(context) -> None:
+    """htmx from the npm registry copy (checked against its SRI hash), not the CDN."""
+    from server.settings import DEFAULT_HTMX_INTEGRITY, DEFAULT_HTMX_URL, HTMX_VERSION
+
+    path = htmx_file(CACHE, HTMX_VERSION, DEFAULT_HTMX_INTEGRITY)
+    context.route(
+        DEFAULT_HTMX_URL,
+        lambda route: route.fulfill(
+            path=str(path),
+            content_type="text/javascript",
+            headers={"Access-Control-Allow-Origin": "*"},
+        ),
+    )
