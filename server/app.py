@@ -17,15 +17,24 @@ from litestar.template import TemplateConfig
 from piccolo.utils.sync import run_sync
 
 from server import __version__, db, web
+from server.accounts.admin import AccountAdminController
 from server.accounts.controllers import LoginController
+from server.accounts.join import JoinController
+from server.areas.controllers import AdminHomeController, AreaAdminController, TeamAdminController
 from server.entries.controllers import VisitController
-from server.households.controllers import ConflictController, HouseholdController
+from server.households.controllers import (
+    ConflictController,
+    HouseholdController,
+    HouseholdEditController,
+)
+from server.households.pairing_controllers import PairingController
+from server.households.roster_controllers import RosterController
 from server.pages.controllers import STATIC_DIR, PlatformController
 from server.settings import ROOT, Settings
 from server.sync.controllers import SyncController
 from server.sync.device_pages import DeviceController
-from server.sync.pull import PullController
 from server.sync.pages import SyncPageController
+from server.sync.pull import PullController
 from server.system import service as system
 from server.vendor_htmx import vendor_dir
 
@@ -48,12 +57,20 @@ def create_app(settings: Settings | None = None) -> Litestar:
             LoginController,
             HouseholdController,
             ConflictController,
+            HouseholdEditController,
             VisitController,
             PlatformController,
             SyncController,
             PullController,
             DeviceController,
             SyncPageController,
+            AdminHomeController,
+            AreaAdminController,
+            TeamAdminController,
+            AccountAdminController,
+            JoinController,
+            RosterController,
+            PairingController,
             create_static_files_router(path="/static", directories=[STATIC_DIR]),
             create_static_files_router(path="/vendor", directories=[vendor_dir(settings)]),
         ],

@@ -110,7 +110,10 @@ async def prepare(actor: Actor, prepared: Prepared) -> Problem | None:
     except msgspec.ValidationError as error:
         return entries._decode_problem(error)
     household_id = int(patch.household_id)
-    scope = await households.visit_scope(actor, household_id, prepared.recorded_at)
+    if prepared.lookups is not None:
+        scope = prepared.lookups.scopes.of(household_id, prepared.recorded_at)
+    else:
+        scope = await households.visit_scope(actor, household_id, prepared.recorded_at)
     if scope == "out":
         return entries.Problem("out_of_scope", "household_id")
     if scope == "flag":
@@ -144,7 +147,7 @@ async def _apply(
         changes,
         base_version,
         device_id,
-        "field",
+        "coordinator" if actor.is_coordinator else "field",
         entry_id=str(prepared.entry_id),
     )
     if outcome.conflict is None:

@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from litestar import Controller, Request, get, post
 from litestar.connection import ASGIConnection
+from litestar.di import NamedDependency
 from litestar.exceptions import NotFoundException
 from litestar.handlers.base import BaseRouteHandler
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
 from server.accounts.service import Actor
-from server.households import conflicts, service
-from server.web import t
+from server.entries import service as entries
+from server.households import conflicts, edit_form, service
+from server.settings import Settings
+from server.web import language_of, t
 
 
 class HouseholdController(Controller):
@@ -134,3 +138,43 @@ def _form_context(
         "error": error,
         "posted_flag": flag_id if values else None,
     }
+
+
+class HouseholdEditController(Controller):
+    """``/households/<id>/edit``: phone, address and members, as a ``household_patch``."""
+
+    path = "/households/{household_id:int}/edit"
+
+    @get("/")
+    async def form(
+        self,
+        request: Request[Actor, str, object],
+        household_id: FromPath[int],
+        settings: NamedDependency[Settings],
+    ) -> Template:
+        """The form, filled with the household as it is now (and its version)."""
+        detail = await service.detail(request.user, household_id)
+        if detail is None:
+            raise NotFoundException()
+        zone = ZoneInfo(settings.time_zone)
+        values = edit_form.blank(detail["household"], detail["members"], zone)
+        context = {"household": detail["household"], "values": values, "error": ""}
+        return Template("household_edit.html", context=context)
+
+    @post("/", status_code=303)
+    async def save(
+        self, request: Request[Actor, str, object], household_id: FromPath[int]
+    ) -> Redirect | Template:
+        """Store the change through the one ingest path, then show the household."""
+        detail = await service.detail(request.user, household_id)
+        if detail is None:
+            raise NotFoundException()
+        values = edit_form.values_of(await request.form())
+        entry, changed = edit_form.to_entry(values, household_id)
+        if not changed:
+            return Redirect(f"/households/{household_id}", status_code=303)
+        [result] = await entries.ingest(request.user, [entry], language_of(request))
+        if result.status in ("accepted", "duplicate", "conflict"):
+            return Redirect(f"/households/{household_id}?saved={result.status}", status_code=303)
+        context = {"household": detail["household"], "values": values, "error": result.error}
+        return Template("household_edit.html", context=context, status_code=422)
