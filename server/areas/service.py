@@ -158,7 +158,7 @@ async def set_area_retired(actor: Actor, area_id: int, retired: bool) -> None:
 async def teams(actor: Actor) -> list[dict[str, Any]]:
     """Teams within reach (a team belongs to an area), with their area's name."""
     rows = await Team.select(Team.all_columns(), Team.area.name, Team.area.path).order_by(Team.name)
-    return [r for r in rows if covers(actor, r["area.path"]) or actor.is_admin]
+    return [r for r in rows if covers(actor, r["area.path"])]
 
 
 async def team(actor: Actor, team_id: int) -> dict[str, Any]:
@@ -168,7 +168,7 @@ async def team(actor: Actor, team_id: int) -> dict[str, Any]:
         .where(Team.id == team_id)
         .first()
     )
-    if row is None or not (actor.is_admin or covers(actor, row["area.path"])):
+    if row is None or not covers(actor, row["area.path"]):
         raise NotFound
     return row
 
