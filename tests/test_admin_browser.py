@@ -95,3 +95,10 @@ def test_a_phone_joins_from_the_code_and_lands_on_today(
         expect(other.locator("main")).to_contain_text("李红梅")
     finally:
         phone.close()
+
+
+def test_the_manage_link_is_a_large_enough_touch_target_on_a_small_phone(page, live_server):
+    page.set_viewport_size({"width": 360, "height": 740})
+    log_in(page, live_server, "coord")
+    box = page.locator("#nav-admin").bounding_box()
+    assert box is not None and box["width"] >= 44 and box["height"] >= 44
