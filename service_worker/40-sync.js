@@ -12,7 +12,8 @@ self.addEventListener("sync", (event) => {
 });
 
 self.addEventListener("push", (event) => {
-  event.waitUntil(drain());
+  // The server rang: it is reachable now, so the back-off does not apply.
+  event.waitUntil(drain({ force: true }));
 });
 
 self.addEventListener("message", (event) => {

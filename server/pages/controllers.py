@@ -69,6 +69,12 @@ def worker_messages() -> dict[str, dict[str, str]]:
     }
 
 
+def worker_csp(settings: Settings) -> str:
+    """The worker's own policy: like the pages', plus fetching htmx to cache it."""
+    htmx = settings.htmx_url if settings.htmx_url.startswith("http") else ""
+    return f"default-src 'self'; connect-src 'self' {htmx}".strip()
+
+
 def static_files() -> list[str]:
     """Own static files the worker puts in the shell cache."""
     return sorted(
@@ -97,7 +103,11 @@ class PlatformController(Controller):
         return Response(
             script,
             media_type="text/javascript",
-            headers={"Cache-Control": "no-cache", "Service-Worker-Allowed": "/"},
+            headers={
+                "Cache-Control": "no-cache",
+                "Service-Worker-Allowed": "/",
+                "Content-Security-Policy": worker_csp(settings),
+            },
         )
 
     @get("/manifest.webmanifest", include_in_schema=False)

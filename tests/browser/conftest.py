@@ -15,9 +15,15 @@ def phone(page, live_server):
 
 @pytest.fixture
 def errors(page):
-    """Script errors the page raised (a test may assert there were none)."""
+    """Script errors and Content-Security-Policy refusals on the page (a test may assert none)."""
     found: list[str] = []
     page.on("pageerror", lambda error: found.append(str(error)))
+    page.on(
+        "console",
+        lambda message: found.append(message.text)
+        if "Content Security Policy" in message.text
+        else None,
+    )
     return found
 
 

@@ -26,7 +26,7 @@ def _refused_visit(phone, household: int) -> str:
     return phone.outbox()[0]["id"]
 
 
-def test_a_refused_entry_is_listed_with_its_reason_and_survives_a_reload(phone, db):
+def test_a_refused_entry_is_listed_with_its_reason_and_survives_a_reload(phone, db, errors):
     [household, *_] = db(household_ids_of, "vol1")
     phone.log_in("vol1")
     phone.wait_for_worker()
@@ -39,6 +39,7 @@ def test_a_refused_entry_is_listed_with_its_reason_and_survives_a_reload(phone, 
     expect(items).to_have_count(1)
     expect(items.first).to_contain_text(TOO_OLD)
     expect(phone.page.locator("#attention-none")).to_be_hidden()
+    assert errors == []
 
 
 def test_editing_a_refused_entry_resends_it_as_a_new_entry(phone, db):

@@ -22,6 +22,20 @@ document.addEventListener("htmx:configRequest", (event) => {
   event.detail.headers["X-CSRFToken"] = cookie("csrftoken");
 });
 
+// The visit form's inline check needs the server. Offline, skip it; and if the session
+// ended while the volunteer types, stay on the form: saving keeps the visit on the phone.
+const isCheck = (detail) => /\/check$/.test((detail.requestConfig || detail).path || "");
+document.addEventListener("htmx:confirm", (event) => {
+  if (navigator.onLine === false && isCheck(event.detail)) event.preventDefault();
+});
+const stayOnForm = (event) => {
+  if (event.detail.xhr.getResponseHeader("HX-Redirect")) event.preventDefault();
+};
+document.addEventListener("htmx:beforeRequest", (event) => {
+  // On the element itself: the answer may come after a navigation detached it.
+  if (isCheck(event.detail)) event.detail.elt.addEventListener("htmx:beforeOnLoad", stayOnForm, { once: true });
+});
+
 // A boosted link that cannot load (no network): navigate for real, the worker answers.
 document.addEventListener("htmx:sendError", (event) => {
   const config = event.detail.requestConfig;

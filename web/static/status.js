@@ -18,7 +18,10 @@ export async function refreshBadge() {
   document.getElementById("pending-count").textContent = String(counts.pending);
   document.getElementById("last-sync").textContent =
     last ? message("lastSync", { time: shortTime(last) }) : message("neverSynced");
-  show("notice-login", (await outbox.getMeta("login_needed")) === account());
+  const loginNeeded = (await outbox.getMeta("login_needed")) === account();
+  const link = document.querySelector("#notice-login a");
+  if (link) link.search = `?next=${encodeURIComponent(location.pathname + location.search)}`;
+  show("notice-login", loginNeeded);
   return { ...counts, last };
 }
 

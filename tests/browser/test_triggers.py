@@ -1,0 +1,61 @@
+"""What starts a drain when no page is open: Background Sync and a push message."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from tests.browser.phone import visits_of
+from tests.helpers import household_ids_of
+
+pytestmark = pytest.mark.browser
+
+
+def _wait_for_visits(db, ids, count, timeout=20.0):
+    deadline = time.monotonic() + timeout
+    while db(visits_of, ids) < count:
+        assert time.monotonic() < deadline, "not drained"
+        time.sleep(0.2)
+
+
+def test_background_sync_drains_with_no_page_of_the_app_open(phone, context, db):
+    [household, *_] = db(household_ids_of, "vol1")
+    phone.log_in("vol1")
+    phone.wait_for_worker()
+    phone.open(f"/households/{household}/visit")
+    context.set_offline(True)
+    phone.record_visit(household, note="后台同步")
+    ids = [r["id"] for r in phone.waiting()]
+    phone.page.goto("about:blank")  # the app is closed; only the worker is left
+    context.set_offline(False)
+    _wait_for_visits(db, ids, 1)
+
+
+def test_a_push_message_drains_the_outbox(phone, context, live_server, db):
+    households = db(household_ids_of, "vol1")
+    phone.log_in("vol1")
+    phone.wait_for_worker()
+    cdp = context.new_cdp_session(phone.page)
+    registrations = []
+    cdp.on(
+        "ServiceWorker.workerRegistrationUpdated",
+        lambda event: registrations.extend(event["registrations"]),
+    )
+    cdp.send("ServiceWorker.enable")
+    phone.wait_for(lambda: registrations)
+    context.set_offline(True)
+    ids = phone.queue_visits(households, 3)  # no Background Sync registered for these
+    phone.page.goto("about:blank")
+    context.set_offline(False)
+    time.sleep(1)
+    assert db(visits_of, ids) == 0  # nothing else drains
+    cdp.send(
+        "ServiceWorker.deliverPushMessage",
+        {
+            "origin": live_server.url + "/",
+            "registrationId": registrations[0]["registrationId"],
+            "data": "{}",
+        },
+    )
+    _wait_for_visits(db, ids, 3)
