@@ -20,9 +20,9 @@ def errors(page):
     page.on("pageerror", lambda error: found.append(str(error)))
     page.on(
         "console",
-        lambda message: found.append(message.text)
-        if "Content Security Policy" in message.text
-        else None,
+        lambda message: (
+            found.append(message.text) if "Content Security Policy" in message.text else None
+        ),
     )
     return found
 

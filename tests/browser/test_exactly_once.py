@@ -62,3 +62,32 @@ def test_page_and_worker_draining_together_send_each_entry_once(phone, context, 
     received = db(receipts, ids)
     assert len(received) == 250  # not one copy sent twice
     assert db(visits_of, ids) == 250
+
+
+async def _restore_without(entry_ids: list[str]) -> None:
+    """What restoring a backup taken before these entries does: they are gone, new epoch."""
+    import uuid
+
+    from server.entries.tables import Entry, Visit
+    from server.system import service as system
+
+    ids = [uuid.UUID(i) for i in entry_ids]
+    await Visit.delete().where(Visit.entry.is_in(ids))
+    await Entry.delete().where(Entry.id.is_in(ids))
+    await system.set_value("epoch", "restored")
+
+
+def test_entries_kept_after_delivery_refill_a_server_restored_from_a_backup(phone, db):
+    households = db(household_ids_of, "vol1")
+    phone.log_in("vol1")
+    phone.wait_for_worker()
+    phone.record_visit(households[0], note="送药")
+    phone.wait_until_drained()
+    [kept] = [r["id"] for r in phone.outbox()]
+    db(_restore_without, [kept])
+    assert db(visits_of, [kept]) == 0
+    phone.record_visit(households[1], note="回访")  # the next sync hears of the new epoch
+    ids = [r["id"] for r in phone.outbox()]
+    phone.wait_for(lambda: db(visits_of, ids) == 2)
+    phone.wait_until_drained()
+    assert len(db(receipts, [kept])) == 2  # sent once before the restore, once after

@@ -24,6 +24,8 @@ def test_visits_captured_offline_reach_the_server_exactly_once(phone, context, d
     for n in range(20):
         phone.record_visit(households[n % 4], note=f"visit {n}")
     assert len(phone.waiting()) == 20
+    expect(phone.page.locator("#pending-count")).to_have_text("20")
+    expect(phone.page.locator("#last-sync")).to_have_text("尚未同步")
     assert {r["id"] for r in db(stored_entries)} == before
     context.set_offline(False)
     phone.wait_until_drained()
@@ -33,6 +35,7 @@ def test_visits_captured_offline_reach_the_server_exactly_once(phone, context, d
     assert len(stored) == 20
     assert {r["account"] for r in stored} == {"vol1"}
     expect(phone.page.locator("#pending-count")).to_have_text("0")
+    expect(phone.page.locator("#last-sync")).to_contain_text("上次同步")
     assert errors == []
 
 

@@ -7,7 +7,7 @@ import { prepareForms, setUpCapture } from "./capture.js";
 import {
   askPersistence, browserNotices, offlineCapable, refreshBadge, registerWorker,
 } from "./status.js";
-import { account } from "./ui.js";
+import { account, show } from "./ui.js";
 
 const TIMER = 60_000;
 const SYNC_TAG = "doorstep-drain";
@@ -118,6 +118,7 @@ async function start() {
   onPage(document);
   document.addEventListener("htmx:afterSettle", () => onPage(document));
   if (!window.indexedDB) return;
+  window.addEventListener("outbox-blocked", () => show("notice-blocked"));
   await rememberAccount().catch(() => undefined);
   registerWorker();
   askPersistence();

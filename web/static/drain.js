@@ -86,6 +86,16 @@ async function apply(batch, results) {
     retry: results.filter((r) => r.status === "retry").length };
 }
 
+/** True when the server reports another history than before (restored from a backup). */
+async function newEpoch(epoch) {
+  const known = await outbox.getMeta("epoch");
+  if (!epoch || epoch === known) return false;
+  await outbox.setMeta("epoch", epoch);
+  if (!known) return false;
+  await outbox.resendKept();
+  return true;
+}
+
 async function pushAll(account) {
   const summary = { status: "done", delivered: 0, rejected: 0, retry: 0 };
   let afterSeq = 0;
@@ -109,6 +119,7 @@ async function pushAll(account) {
       return { ...summary, status: response ? "error" : "offline", until };
     }
     const counted = await apply(batch, json.results);
+    if (await newEpoch(json.epoch)) afterSeq = 0; // start over with the kept entries
     for (const key of ["delivered", "rejected", "retry"]) summary[key] += counted[key];
     await outbox.setMeta(`last_sync:${account}`, new Date().toISOString());
     await outbox.setMeta("backoff", { failures: 0, until: 0 });

@@ -188,6 +188,23 @@ export async function counts(accountId) {
   };
 }
 
+/**
+ * The server's history was reset (restored from a backup): every entry kept after it was
+ * acknowledged goes back to pending, so what the backup lacks is sent again (what it has
+ * comes back as a duplicate).
+ */
+export async function resendKept() {
+  const tx = await transaction("entries", "readwrite");
+  const request = tx.objectStore("entries").index("state").openCursor(IDBKeyRange.only("synced"));
+  request.onsuccess = () => {
+    const cursor = request.result;
+    if (!cursor) return;
+    cursor.update({ ...cursor.value, state: "pending", synced_at: null });
+    cursor.continue();
+  };
+  return committed(tx);
+}
+
 /** Drop acknowledged entries kept longer than KEEP_SYNCED_DAYS. */
 export async function prune(now = Date.now()) {
   const cutoff = new Date(now - KEEP_SYNCED_DAYS * 86_400_000).toISOString();
