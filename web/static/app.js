@@ -5,7 +5,7 @@ import * as outbox from "./outbox.js";
 import { CHANNEL, drain } from "./drain.js";
 import { prepareForms, setUpCapture } from "./capture.js";
 import {
-  askPersistence, browserNotices, offlineCapable, refreshBadge, registerWorker,
+  askPersistence, browserNotices, checkForUpdate, offlineCapable, refreshBadge, registerWorker,
 } from "./status.js";
 import { account, show } from "./ui.js";
 
@@ -127,7 +127,11 @@ async function start() {
     document.dispatchEvent(new CustomEvent("doorstep:synced", { detail: event.data }));
   };
   window.addEventListener("online", () => sync({ force: true }));
-  document.addEventListener("visibilitychange", () => { if (!document.hidden) sync(); });
+  document.addEventListener("visibilitychange", () => {
+    if (document.hidden) return;
+    sync();
+    checkForUpdate();
+  });
   setInterval(() => { if (!document.hidden) sync(); }, TIMER);
   sync();
 }

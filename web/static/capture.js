@@ -57,14 +57,18 @@ function startFresh(form) {
 }
 
 async function capture(form, onSaved) {
+  if (form.dataset.saving) return; // a double tap must not record the visit twice
   const entry = visitEntry(new FormData(form), form.dataset.householdId);
   if (!check(form, entry)) return;
+  form.dataset.saving = "1";
   try {
     await outbox.save(account(), entry, {
       label: form.dataset.householdName || "", replaces: form.dataset.replaces || null });
   } catch (error) {
     notSaved(form, error);
     return;
+  } finally {
+    delete form.dataset.saving;
   }
   say(message("saved"));
   startFresh(form);

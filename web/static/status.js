@@ -6,6 +6,8 @@ import { account, message, shortTime, show } from "./ui.js";
 
 let waiting = null;
 let workerFailed = false;
+let registered = null;
+let lastCheck = 0;
 
 /** Pending count and last successful sync in the header badge. */
 export async function refreshBadge() {
@@ -75,6 +77,8 @@ export async function registerWorker() {
     const registration = await navigator.serviceWorker.register("/sw.js", {
       type: "module", scope: "/", updateViaCache: "none" });
     watch(registration);
+    registered = registration;
+    lastCheck = Date.now();
     return registration;
   } catch (error) {
     console.warn("no offline support", error);
@@ -84,9 +88,21 @@ export async function registerWorker() {
   }
 }
 
+/**
+ * Look for a new version now and then: htmx navigations never reload the page, so the
+ * browser's own check (on each real navigation) may not run for hours.
+ */
+export function checkForUpdate() {
+  if (!registered || Date.now() - lastCheck < 10 * 60_000) return;
+  lastCheck = Date.now();
+  registered.update().catch(() => undefined);
+}
+
 /** Ask the browser not to evict the outbox under storage pressure. */
 export async function askPersistence() {
-  if (navigator.storage && navigator.storage.persist && !(await navigator.storage.persisted())) {
-    await navigator.storage.persist().catch(() => false);
-  }
+  try {
+    if (navigator.storage && navigator.storage.persist && !(await navigator.storage.persisted())) {
+      await navigator.storage.persist();
+    }
+  } catch { /* the browser decides; entries are kept either way until it needs the space */ }
 }
