@@ -16,6 +16,7 @@ from tests.pull_helpers import (
     pull_all,
     push,
 )
+from tests.support import csrf, form_fields
 
 
 async def open_flags(household_id: int) -> list[dict]:
@@ -34,12 +35,12 @@ async def members_of(household_id: int) -> dict[str, dict]:
     return {str(r["id"]): r for r in rows}
 
 
-async def coordinator_edit(household_id: int, base_version: int, changes: dict):
-    from server.households import service
-
-    return await service.apply_household_change(
-        await account_id("coord"), household_id, changes, base_version, "", "coordinator"
-    )
+def coordinator_edits(coord, household_id: int, **values) -> None:
+    """A coordinator changes the household through its edit form."""
+    page = coord.get(f"/households/{household_id}/edit")
+    fields = {**form_fields(page.text), **values, "_csrf_token": csrf(coord)}
+    response = coord.post(f"/households/{household_id}/edit", data=fields, follow_redirects=False)
+    assert response.headers["location"] == f"/households/{household_id}?saved=accepted"
 
 
 def result_of(response) -> dict:
@@ -117,26 +118,29 @@ def test_one_phones_edits_sent_in_two_syncs_never_conflict_either(vol1, db):
     assert db(open_flags, household) == []
 
 
-def test_a_coordinator_edit_then_a_phone_patch_on_the_old_base_is_flagged(vol1, db):
+def test_a_coordinator_edit_then_a_phone_patch_on_the_old_base_is_flagged(as_user, db):
+    vol1, coord = as_user("vol1"), as_user("coord")
     [household, *_] = db(household_ids_of, "vol1")
-    db(coordinator_edit, household, 1, {"phone": "13900000009"})
+    coordinator_edits(coord, household, phone="13900000009")
     result = result_of(push(vol1, [patch_entry(household, 1, phone="13900000002")]))
     assert result["code"] == "conflict_hard"
     [flag] = db(open_flags, household)
     assert flag["values"]["phone"]["theirs"] == "13900000009"
 
 
-def test_a_phone_patch_on_the_version_after_a_coordinator_edit_is_not_flagged(vol1, db):
+def test_a_phone_patch_on_the_version_after_a_coordinator_edit_is_not_flagged(as_user, db):
+    vol1, coord = as_user("vol1"), as_user("coord")
     [household, *_] = db(household_ids_of, "vol1")
-    db(coordinator_edit, household, 1, {"phone": "13900000009"})
+    coordinator_edits(coord, household, phone="13900000009")
     result = result_of(push(vol1, [patch_entry(household, 2, phone="13900000002")]))
     assert result["status"] == "accepted"
 
 
-def test_a_field_sent_unchanged_never_reverts_someone_elses_edit(vol1, db):
+def test_a_field_sent_unchanged_never_reverts_someone_elses_edit(as_user, db):
+    vol1, coord = as_user("vol1"), as_user("coord")
     [household, *_] = db(household_ids_of, "vol1")
     old_phone = db(household_row, household)["phone"]
-    db(coordinator_edit, household, 1, {"phone": "13900000009"})
+    coordinator_edits(coord, household, phone="13900000009")
     push(vol1, [patch_entry(household, 1, phone=old_phone, address="华家河村9组9号")])
     row = db(household_row, household)
     assert (row["phone"], row["address"]) == ("13900000009", "华家河村9组9号")
