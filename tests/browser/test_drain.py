@@ -57,3 +57,21 @@ def test_an_entry_the_server_cannot_take_yet_stays_pending_not_refused(phone, co
     assert record["state"] == "pending"
     phone.open("/sync")
     assert phone.page.locator("#attention-list li").count() == 0
+
+
+async def _revoke_all_devices() -> None:
+    from server.entries.tables import Device
+
+    await Device.update({Device.revoked: True}, force=True)
+
+
+def test_a_revoked_phone_wipes_the_accounts_entries_and_pages(phone, db):
+    households = db(household_ids_of, "vol1")
+    phone.log_in("vol1")
+    phone.wait_for_worker()
+    phone.record_visit(households[0], note="已同步")
+    phone.wait_until_drained()  # the server now knows this phone
+    db(_revoke_all_devices)
+    phone.record_visit(households[1], note="被吊销之后")
+    phone.wait_for(lambda: phone.outbox() == [])
+    assert phone.page.evaluate("caches.has('doorstep-pages')") is False

@@ -96,6 +96,14 @@ async function newEpoch(epoch) {
   return true;
 }
 
+/** A coordinator revoked this phone: wipe the account's entries and pages, send no more. */
+async function revoked(account, summary) {
+  await outbox.forget(account);
+  await caches.delete(outbox.PAGES_CACHE).catch(() => undefined);
+  await outbox.setMeta("revoked", true);
+  return { ...summary, status: "revoked" };
+}
+
 async function pushAll(account) {
   const summary = { status: "done", delivered: 0, rejected: 0, retry: 0 };
   let afterSeq = 0;
@@ -110,6 +118,7 @@ async function pushAll(account) {
       await outbox.setMeta("login_needed", account);
       return { ...summary, status: "login" };
     }
+    if (response && response.status === 410) return revoked(account, summary);
     const json = response && response.ok && /json/.test(response.headers.get("Content-Type"))
       ? await response.json().catch(() => null) : null;
     if (!json || !Array.isArray(json.results) || json.results.length !== batch.length) {
@@ -133,6 +142,7 @@ async function pushAll(account) {
 async function once(force) {
   const account = await outbox.getMeta("account");
   if (!account) return { status: "no_account" };
+  if (await outbox.getMeta("revoked")) return { status: "revoked" };
   if (navigator.onLine === false) return { status: "offline" }; // no attempt, no back-off
   if (!force) {
     const backoff = await outbox.getMeta("backoff");
@@ -155,7 +165,7 @@ let again = null;
 /**
  * Send what the current account has waiting. `force` (立即同步, `online`) ignores the
  * back-off; otherwise a drain during the back-off does nothing. Resolves with a summary
- * whose `status` is done, offline, error, login, waiting or no_account. A call while this
+ * whose `status` is done, offline, error, login, waiting, revoked or no_account. A call while this
  * page (or worker) is already draining runs once more afterwards instead of queueing up.
  */
 export function drain({ force = false } = {}) {

@@ -173,6 +173,20 @@ export async function discard(id) {
   return committed(tx);
 }
 
+/** Wipe every entry of `accountId` (a coordinator revoked this phone: it may be stolen). */
+export async function forget(accountId) {
+  const tx = await transaction("entries", "readwrite");
+  const range = IDBKeyRange.bound([String(accountId), 0], [String(accountId), Infinity]);
+  const request = tx.objectStore("entries").index("account_seq").openCursor(range);
+  request.onsuccess = () => {
+    const cursor = request.result;
+    if (!cursor) return;
+    cursor.delete();
+    cursor.continue();
+  };
+  return committed(tx);
+}
+
 /** Counts for the badge and the device report: this account's, and the whole phone's backlog. */
 export async function counts(accountId) {
   const tx = await transaction("entries", "readonly");
