@@ -14,7 +14,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import fcntl
+import functools
 import hashlib
+import operator
 import os
 import sqlite3
 import weakref
@@ -144,6 +146,16 @@ class SQLite(SQLiteEngine):
             )
         return await connection.execute_fetchall(query, args or [])
 
+    async def run_sql(self, sql: str, args: Sequence[Any]) -> list[dict[str, Any]]:
+        """SQL with ``?`` parameters, on the connection a Piccolo query would use."""
+        transaction = self.current_transaction.get()
+        if transaction is not None:
+            return await self._run_in_existing_connection(transaction.connection, sql, list(args))
+        held = self.held()
+        if held is not None:
+            return await self._run_held(held, sql, list(args), "generic", None)
+        return await self._run_in_new_connection(sql, list(args))
+
     async def execute_many(self, sql: str, rows: list[tuple[Any, ...]]) -> None:
         """One statement, many rows of ``?`` parameters, in the current transaction."""
         transaction = self.current_transaction.get()
@@ -262,6 +274,17 @@ class PostgreSQL(PostgresEngine):
             await super().start_connection_pool(**{"min_size": 1, "max_size": 10, **kwargs})
         self._users[loop] = users + 1
 
+    async def run_sql(self, sql: str, args: Sequence[Any]) -> list[dict[str, Any]]:
+        """SQL with ``$n`` parameters, on the connection a Piccolo query would use."""
+        transaction = self.current_transaction.get()
+        if transaction is not None:
+            rows = await transaction.connection.fetch(sql, *args)
+        elif self.pool:
+            rows = await self._run_in_pool(sql, args)
+        else:
+            rows = await self._run_in_new_connection(sql, args)
+        return [dict(r) for r in rows]
+
     async def execute_many(self, sql: str, rows: list[tuple[Any, ...]]) -> None:
         """One statement, many rows of ``$n`` parameters, in the current transaction."""
         transaction = self.current_transaction.get()
@@ -291,8 +314,13 @@ def make_engine(settings: Settings) -> Engine:
     return SQLite(path=str(path), timeout=30)
 
 
+@functools.cache
 def engine() -> Engine:
-    """The engine piccolo_conf.py built (the one every table uses)."""
+    """The engine piccolo_conf.py built (the one every table uses).
+
+    Kept after the first call: finding it goes through Piccolo's module lookup
+    each time (about 50 µs), and the ingest path asks for it several times a batch.
+    """
     found = engine_finder()
     assert found is not None, "piccolo_conf.py was not found"
     return found
@@ -338,12 +366,16 @@ _MAX_PARAMETERS = 32_000
 
 def _values(table: type[Table], rows: Sequence[Mapping[str, Any]]) -> tuple[list[Column], list]:
     """The columns to write (a serial key only when given) and each row's values."""
-    columns = [c for c in table._meta.columns if not c._meta.primary_key or c._meta.name in rows[0]]
-    named = [(c._meta.name, c) for c in columns]
-    values = [
-        tuple(row[name] if name in row else _default(column) for name, column in named)
-        for row in rows
-    ]
+    given = rows[0]
+    columns = [c for c in table._meta.columns if not c._meta.primary_key or c._meta.name in given]
+    missing = [c for c in columns if c._meta.name not in given]
+    pick = operator.itemgetter(*(c._meta.name for c in columns))
+    values = []
+    for row in rows:
+        if missing:
+            row = {**row, **{c._meta.name: _default(c) for c in missing if c._meta.name not in row}}
+        picked = pick(row)
+        values.append(picked if len(columns) > 1 else (picked,))
     return columns, values
 
 
@@ -352,11 +384,23 @@ def _default(column: Column) -> Any:
     return value.python() if isinstance(value, Default) else value
 
 
+def _on_conflict(target: Column | Sequence[Column] | None, update: Sequence[Column]) -> str:
+    if target is None:
+        return ""
+    targets = [target] if isinstance(target, Column) else list(target)
+    keys = ", ".join(f'"{c._meta.db_column_name}"' for c in targets)
+    if not update:
+        return f" ON CONFLICT ({keys}) DO NOTHING"
+    names = [f'"{c._meta.db_column_name}"' for c in update]
+    return f" ON CONFLICT ({keys}) DO UPDATE SET " + ", ".join(f"{n} = EXCLUDED.{n}" for n in names)
+
+
 async def insert_rows(
     table: type[Table],
     rows: Sequence[Mapping[str, Any]],
     *,
-    on_conflict: Column | None = None,
+    on_conflict: Column | Sequence[Column] | None = None,
+    update: Sequence[Column] = (),
     returning: Column | None = None,
 ) -> list[dict[str, Any]]:
     """Insert ``rows`` (column name to value) into ``table`` with one statement per chunk.
@@ -367,8 +411,9 @@ async def insert_rows(
     and the values go to the driver as they are: ``executemany`` when nothing is
     returned, else one multi-row ``VALUES``. A missing column takes its default;
     values must be what the driver takes (ids, text, datetimes, bools, JSON as
-    text). ``on_conflict``: ``ON CONFLICT (column) DO NOTHING``; ``returning``:
-    the column to return from the rows actually inserted.
+    text). ``on_conflict``: the unique column(s) of ``ON CONFLICT (...) DO NOTHING``,
+    or ``DO UPDATE`` of the ``update`` columns with the new row's values;
+    ``returning``: the column to return from the rows actually inserted.
     """
     if not rows:
         return []
@@ -376,7 +421,7 @@ async def insert_rows(
     columns, values = _values(table, rows)
     names = ", ".join(f'"{c._meta.db_column_name}"' for c in columns)
     head = f'INSERT INTO "{table._meta.tablename}" ({names}) VALUES '
-    tail = f' ON CONFLICT ("{on_conflict._meta.db_column_name}") DO NOTHING' if on_conflict else ""
+    tail = _on_conflict(on_conflict, update)
     if returning is None:
         if isinstance(db, SQLiteEngine):
             marks = ", ".join("?" * len(columns))
@@ -385,15 +430,21 @@ async def insert_rows(
         await db.execute_many(f"{head}({marks}){tail}", values)  # type: ignore[attr-defined]
         return []
     tail += f' RETURNING "{returning._meta.db_column_name}"'
-    row_marks = "(" + ", ".join(["{}"] * len(columns)) + ")"
     per_chunk = max(1, _MAX_PARAMETERS // len(columns))
     found: list[dict[str, Any]] = []
     for start in range(0, len(values), per_chunk):
         chunk = values[start : start + per_chunk]
-        template = head + ", ".join([row_marks] * len(chunk)) + tail
+        if isinstance(db, SQLiteEngine):
+            row_marks = "(" + ", ".join("?" * len(columns)) + ")"
+            marks = ", ".join([row_marks] * len(chunk))
+        else:
+            numbers = iter(range(1, len(chunk) * len(columns) + 1))
+            marks = ", ".join(
+                "(" + ", ".join(f"${next(numbers)}" for _ in columns) + ")" for _ in chunk
+            )
         args = [value for row in chunk for value in row]
-        found += await db.run_querystring(QueryString(template, *args))
-    return [dict(r) for r in found]
+        found += await db.run_sql(head + marks + tail, args)  # type: ignore[attr-defined]
+    return found
 
 
 async def fetch(sql: str, *args: Any) -> list[dict[str, Any]]:

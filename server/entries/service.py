@@ -165,7 +165,7 @@ def _visit_row(entry_id: uuid.UUID, actor: Actor, check: VisitCheck) -> dict[str
         "household": int(visit.household_id),
         "volunteer": actor.id,
         "visited_at": check.visited_at.astimezone(dt.UTC),
-        "companions": json.dumps(check.companions),
+        "companions": json.dumps(check.companions) if check.companions else "[]",
         "follow_up": visit.follow_up,
         "follow_up_note": visit.follow_up_note.strip(),
         "lat": location.lat if location else None,

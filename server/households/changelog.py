@@ -32,8 +32,10 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
+import msgspec
+
 from server.areas.tables import Area
-from server.db import engine
+from server.db import engine, insert_rows
 from server.entries.tables import Visit
 from server.households import service as households
 from server.households.tables import Household, Member, Pairing
@@ -42,7 +44,6 @@ from server.sync.tables import SyncChange, SyncCounter
 COUNTER = "changes"
 RECENT_VISITS = 20
 """Visits of a household copied to a volunteer when it is paired with them."""
-_CHUNK = 1000
 
 
 @dataclass(frozen=True)
@@ -83,8 +84,13 @@ async def lock() -> None:
     await reserve(0)
 
 
+_ENCODER = msgspec.json.Encoder(enc_hook=str)
+"""Compact JSON, several times faster than ``json.dumps`` (an ingest batch writes
+a row per entry and per paired volunteer)."""
+
+
 def _json(data: dict[str, Any] | None) -> str:
-    return json.dumps(data or {}, ensure_ascii=False, separators=(",", ":"), default=str)
+    return _ENCODER.encode(data or {}).decode()
 
 
 async def write(changes: list[Change]) -> None:
@@ -94,16 +100,16 @@ async def write(changes: list[Change]) -> None:
         return
     first = await reserve(len(latest)) - len(latest) + 1
     rows = [
-        SyncChange(
-            seq=first + index,
-            volunteer=c.volunteer,
-            kind=c.kind,
-            object_id=c.object_id,
-            household=c.household,
-            version=c.version,
-            deleted=c.data is None,
-            data=_json(c.data),
-        )
+        {
+            "seq": first + index,
+            "volunteer": c.volunteer,
+            "kind": c.kind,
+            "object_id": c.object_id,
+            "household": c.household,
+            "version": c.version,
+            "deleted": c.data is None,
+            "data": _json(c.data),
+        }
         for index, c in enumerate(latest.values())
     ]
     key = (SyncChange.volunteer, SyncChange.kind, SyncChange.object_id)
@@ -114,10 +120,7 @@ async def write(changes: list[Change]) -> None:
         SyncChange.deleted,
         SyncChange.data,
     ]
-    for start in range(0, len(rows), _CHUNK):
-        await SyncChange.insert(*rows[start : start + _CHUNK]).on_conflict(
-            target=key, action="DO UPDATE", values=replaced
-        )
+    await insert_rows(SyncChange, rows, on_conflict=key, update=replaced)
 
 
 def _chunks(ids: list[int]) -> list[list[int]]:
