@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from tests.helpers import household_ids_of
 from tests.pull_helpers import (
+    account_id,
     of_kind,
     pair,
     patch_entry,
@@ -13,7 +14,7 @@ from tests.pull_helpers import (
     unpair,
     visit_entry,
 )
-from tests.support import ORIGIN
+from tests.support import ORIGIN, csrf
 
 
 async def members_of(household_ids: list[int]) -> set[tuple[str, str]]:
@@ -63,12 +64,19 @@ def test_a_second_pull_with_the_cursor_returns_nothing_new(vol1):
     assert body["cursor"] == cursor
 
 
+def coordinator_pairs(coord, action: str, household: int, volunteer: int) -> None:
+    """A coordinator pairs (or unpairs) through the 结对 page's form."""
+    data = {"household": household, "volunteer": volunteer, "_csrf_token": csrf(coord)}
+    response = coord.post(f"/admin/pairing/{action}", data=data, follow_redirects=False)
+    assert response.status_code == 303
+
+
 def test_pairing_a_household_sends_it_whole_to_that_volunteer_only(as_user, db):
-    vol1, vol2 = as_user("vol1"), as_user("vol2")
+    vol1, vol2, coord = as_user("vol1"), as_user("vol2"), as_user("coord")
     _, cursor1 = pull_all(vol1)
     _, cursor2 = pull_all(vol2)
-    [household, *_] = db(household_ids_of, "vol3")
-    assert db(pair, "vol1", household)
+    [household, *_] = db(household_ids_of, "vol2")
+    coordinator_pairs(coord, "pair", household, db(account_id, "vol1"))
     changes, _ = pull_all(vol1, cursor1)
     [change] = of_kind(changes, "household")
     assert change["id"] == str(household)
@@ -80,11 +88,11 @@ def test_pairing_a_household_sends_it_whole_to_that_volunteer_only(as_user, db):
 
 
 def test_unpairing_a_household_sends_a_tombstone_to_that_volunteer_only(as_user, db):
-    vol1, vol2 = as_user("vol1"), as_user("vol2")
+    vol1, vol2, coord = as_user("vol1"), as_user("vol2"), as_user("coord")
     _, cursor1 = pull_all(vol1)
     _, cursor2 = pull_all(vol2)
     [household, *_] = db(household_ids_of, "vol1")
-    assert db(unpair, "vol1", household)
+    coordinator_pairs(coord, "unpair", household, db(account_id, "vol1"))
     changes, _ = pull_all(vol1, cursor1)
     assert [(c["kind"], c["id"], c["deleted"], c["data"]) for c in changes] == [
         ("household", str(household), True, {})
