@@ -51,10 +51,18 @@ def test_the_list_searches_by_village(vol1):
 
 
 def test_an_htmx_search_returns_only_the_rows(vol1):
-    response = vol1.get("/households", params={"q": "华家河"}, headers={"HX-Request": "true"})
+    headers = {"HX-Request": "true", "HX-Target": "household-rows"}
+    response = vol1.get("/households", params={"q": "华家河"}, headers=headers)
     assert "<html" not in response.text
     assert 'id="household-list"' in response.text
-    assert response.headers["vary"] == "HX-Request"
+    assert response.headers["vary"] == "HX-Request, HX-Target"
+
+
+def test_a_boosted_link_to_the_list_gets_the_whole_page(vol1):
+    headers = {"HX-Request": "true", "HX-Boosted": "true", "HX-Target": "body"}
+    response = vol1.get("/households", headers=headers)
+    assert "<html" in response.text
+    assert 'class="tabs"' in response.text
 
 
 def test_the_household_page_shows_members_and_place(vol1, db):

@@ -159,3 +159,21 @@ def test_every_received_body_is_kept_even_rejected_ones(vol1, db):
     [receipt] = db(receipts)
     assert receipt["status"] == "rejected"
     assert json.loads(receipt["body"]) == entry
+
+
+def test_entries_held_for_another_account_are_refused_whole(vol1, db):
+    from server.accounts.tables import Account
+
+    [household, *_] = db(household_ids_of, "vol1")
+
+    async def account_id(name):
+        return (await Account.select(Account.id).where(Account.username == name).first())["id"]
+
+    vol2_id, vol1_id = db(account_id, "vol2"), db(account_id, "vol1")
+    body = {"device_id": "shared", "account_id": vol2_id, "entries": [visit(household)]}
+    refused = vol1.post("/api/sync/push", json=body, headers={"Origin": ORIGIN})
+    assert refused.status_code == 409
+    assert refused.json()["code"] == "account_mismatch"
+    body["account_id"] = vol1_id
+    accepted = vol1.post("/api/sync/push", json=body, headers={"Origin": ORIGIN})
+    assert accepted.json()["results"][0]["status"] == "accepted"

@@ -79,6 +79,9 @@ class SyncPush(Struct, forbid_unknown_fields=True):
     app_version: Annotated[str, Meta(max_length=32)] = ""
     pending_count: Annotated[int, Meta(ge=0)] = 0
     oldest_pending_at: Annotated[str, Meta(max_length=40)] | None = None
+    account_id: int | None = None
+    """The account the phone holds these entries for; when given and not the session's
+    account (another person logged in on a shared phone), nothing is stored (409)."""
 
 
 class EntryResult(Struct):

@@ -38,9 +38,11 @@ class HouseholdController(Controller):
     async def index(self, request: Request[Actor, str, object], q: FromQuery[str] = "") -> Template:
         """The household list, searched by name, village, phone or code."""
         rows = await service.summaries(request.user, q[:100])
-        name = "_household_rows.html" if request.headers.get("hx-request") else "households.html"
+        # Only the search box targets the rows; a boosted link to the tab wants the page.
+        rows_only = request.headers.get("hx-target") == "household-rows"
+        name = "_household_rows.html" if rows_only else "households.html"
         response = Template(name, context={"households": rows, "q": q})
-        response.headers["Vary"] = "HX-Request"
+        response.headers["Vary"] = "HX-Request, HX-Target"
         return response
 
     @get("/households/{household_id:int}")

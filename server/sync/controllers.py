@@ -83,6 +83,10 @@ class SyncController(Controller):
                 request, 413, "too_many", "The batch has too many entries.", limits=LIMITS
             )
         actor = request.user
+        if push.account_id is not None and push.account_id != actor.id:
+            return _refuse(
+                request, 409, "account_mismatch", "These entries belong to another account."
+            )
         results = await entries.ingest(actor, push.entries, language_of(request), push.device_id)
         await service.record_device(
             push.device_id, actor.id, push.app_version, push.pending_count, push.oldest_pending_at
