@@ -82,10 +82,34 @@ def restore(settings: Settings, path: str) -> None:
     if (folder / "attachments").exists():
         shutil.copytree(folder / "attachments", settings.attachments_dir, dirs_exist_ok=True)
     os.makedirs(settings.attachments_dir, exist_ok=True)
-    asyncio.run(_new_epoch())
+    _new_epoch(settings)
 
 
-async def _new_epoch() -> None:
-    from server.system.service import set_value
+def _new_epoch(settings: Settings) -> None:
+    """Write a new epoch into the restored database itself (not the engine this process
+    may have built for another one)."""
+    epoch = secrets.token_hex(8)
+    delete = "DELETE FROM system_value WHERE key = 'epoch'"
+    insert = "INSERT INTO system_value (key, value, created_at) VALUES ('epoch', {}, {})"
+    if settings.is_postgres:
+        import asyncpg
 
-    await set_value("epoch", secrets.token_hex(8))
+        async def write() -> None:
+            connection = await asyncpg.connect(settings.database_url)
+            try:
+                async with connection.transaction():
+                    await connection.execute(delete)
+                    await connection.execute(insert.format("$1", "now()"), epoch)
+            finally:
+                await connection.close()
+
+        asyncio.run(write())
+        return
+    connection = sqlite3.connect(settings.sqlite_path)
+    try:
+        with connection:
+            connection.execute(delete)
+            stamp = dt.datetime.now(dt.UTC).isoformat()
+            connection.execute(insert.format("?", "?"), (epoch, stamp))
+    finally:
+        connection.close()
