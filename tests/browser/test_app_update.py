@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 
 import pytest
@@ -13,6 +14,7 @@ from tests.helpers import household_ids_of
 from tests.support import ROOT
 
 pytestmark = pytest.mark.browser
+DB_VERSION = re.compile(r"const DB_VERSION = (\d+);")
 SHELL_CACHES = "caches.keys().then((names) => names.filter((n) => n.includes('shell')))"
 
 
@@ -26,9 +28,9 @@ def _next_release(target):
         css.write("\n/* next release */\n")
     outbox = target / "web" / "static" / "outbox.js"
     source = outbox.read_text()
-    assert "const DB_VERSION = 1;" in source
-    outbox.write_text(source.replace("const DB_VERSION = 1;", "const DB_VERSION = 2;"))
-    return target
+    version = int(DB_VERSION.search(source)[1]) + 1
+    outbox.write_text(DB_VERSION.sub(f"const DB_VERSION = {version};", source))
+    return target, version
 
 
 def test_entries_saved_before_an_update_go_up_byte_for_byte_after_it(
@@ -57,7 +59,7 @@ def test_entries_saved_before_an_update_go_up_byte_for_byte_after_it(
 
     context.route("**/api/sync/push", push)
     live_server.stop()
-    live_server.root = _next_release(tmp_path)
+    live_server.root, next_version = _next_release(tmp_path)
     live_server.start()
     context.set_offline(False)
     phone.page.reload()
@@ -73,4 +75,6 @@ def test_entries_saved_before_an_update_go_up_byte_for_byte_after_it(
         assert any(body in request for request in sent), "sent as first written"
     stored = {r["id"]: json.loads(r["body"]) for r in db(stored_entries) if r["id"] in bodies}
     assert stored == {i: json.loads(b) for i, b in bodies.items()}
-    assert phone.page.evaluate("indexedDB.databases()") == [{"name": "doorstep", "version": 2}]
+    assert phone.page.evaluate("indexedDB.databases()") == [
+        {"name": "doorstep", "version": next_version}
+    ]

@@ -8,6 +8,10 @@ import {
   askPersistence, browserNotices, checkForUpdate, offlineCapable, refreshBadge, registerWorker,
 } from "./status.js";
 import { account, show } from "./ui.js";
+import { clearDrafts, clearWhenStored, keepDrafts } from "./drafts.js";
+import { overlay } from "./overlay.js";
+import { forgetAccount } from "./pages.js";
+import { setUpSearch, skipOfflineSearch } from "./search.js";
 
 const TIMER = 60_000;
 const SYNC_TAG = "doorstep-drain";
@@ -27,7 +31,9 @@ document.addEventListener("htmx:configRequest", (event) => {
 const isCheck = (detail) => /\/check$/.test((detail.requestConfig || detail).path || "");
 document.addEventListener("htmx:confirm", (event) => {
   if (navigator.onLine === false && isCheck(event.detail)) event.preventDefault();
+  skipOfflineSearch(event);
 });
+document.addEventListener("htmx:afterRequest", clearWhenStored);
 const stayOnForm = (event) => {
   if (event.detail.xhr.getResponseHeader("HX-Redirect")) event.preventDefault();
 };
@@ -93,6 +99,23 @@ async function rememberAccount() {
   if (current && (await outbox.getMeta("login_needed")) === current) {
     await outbox.setMeta("login_needed", null); // this page came with a session
   }
+  if (current && (await outbox.getMeta("account_mismatch")) === current) {
+    await outbox.setMeta("account_mismatch", null); // and the session is this account's
+  }
+}
+
+/**
+ * Logging out: this phone keeps no pages, pulled data or drafts of the account (its unsent
+ * entries stay, and go up after the next login). The form then posts as it would have.
+ */
+function logOut(event) {
+  const form = event.target;
+  if (!(form instanceof HTMLFormElement) || !form.matches("form[action='/logout']")) return;
+  event.preventDefault();
+  const leaving = account();
+  clearDrafts(leaving);
+  const wiped = window.indexedDB ? forgetAccount(leaving) : caches.delete(outbox.PAGES_CACHE);
+  wiped.catch(() => undefined).finally(() => form.submit());
 }
 
 function afterCapture() {
@@ -104,6 +127,9 @@ function afterCapture() {
 function onPage(root) {
   setUpLocation(root);
   prepareForms(root);
+  keepDrafts(root);
+  setUpSearch(root);
+  overlay();
   browserNotices();
   refreshBadge();
   if (document.getElementById("sync-page")) import("./sync-page.js").then((m) => m.show(sync));
@@ -111,16 +137,18 @@ function onPage(root) {
 
 async function start() {
   setUpCapture(offlineCapable, afterCapture);
-  document.addEventListener("submit", (event) => {
-    // Logging out: this phone should keep no pages of the account (its entries stay).
-    if (event.target.matches?.("form[action='/logout']")) caches.delete(outbox.PAGES_CACHE);
-  });
+  document.addEventListener("submit", logOut, true);
+  document.addEventListener("doorstep:synced", () => overlay());
   onPage(document);
   document.addEventListener("htmx:afterSettle", () => onPage(document));
   if (!window.indexedDB) return;
   window.addEventListener("outbox-blocked", () => show("notice-blocked"));
   await rememberAccount().catch(() => undefined);
   registerWorker();
+  // The first sync may come before the new worker is active: once it is, keep the pages.
+  navigator.serviceWorker?.ready.then(async () => {
+    if (account() && !(await outbox.getMeta(`pages_at:${account()}`))) sync();
+  }).catch(() => undefined);
   askPersistence();
   new BroadcastChannel(CHANNEL).onmessage = (event) => {
     refreshBadge();

@@ -4,6 +4,7 @@
 import * as outbox from "./outbox.js";
 import { fillForm, localInputValue, problems, visitEntry } from "./visit.js";
 import { account, message, say } from "./ui.js";
+import { clearDraft } from "./drafts.js";
 
 const slot = (name) => document.getElementById(`err-${name.replaceAll(".", "-")}`);
 const CODE_KEYS = { note_required: "noteRequired", follow_up_note_required: "followUpNoteRequired",
@@ -70,6 +71,7 @@ async function capture(form, onSaved) {
   } finally {
     delete form.dataset.saving;
   }
+  clearDraft(form);
   say(message("saved"));
   startFresh(form);
   window.scrollTo(0, 0);

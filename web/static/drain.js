@@ -3,6 +3,8 @@
 // entry is ever in two requests at once. The server stores each id at most once anyway.
 
 import * as outbox from "./outbox.js";
+import { forgetAccount, refreshPages } from "./pages.js";
+import { pull } from "./pull.js";
 
 const LOCK = "doorstep-drain";
 const BATCH = 50;
@@ -37,9 +39,10 @@ async function backOff(minimum = 0) {
   return until;
 }
 
-function pushBody(device, appVersion, counts, batch) {
+function pushBody(account, device, appVersion, counts, batch) {
   // The entries are spliced in as stored: the bytes first sent are the bytes sent again.
-  const head = JSON.stringify({ device_id: device, app_version: appVersion,
+  // `account_id`: whose entries these are; the server refuses them under another session.
+  const head = JSON.stringify({ device_id: device, account_id: Number(account), app_version: appVersion,
     pending_count: counts.device, oldest_pending_at: counts.oldest });
   return `${head.slice(0, -1)},"entries":[${batch.map((r) => r.body).join(",")}]}`;
 }
@@ -54,7 +57,7 @@ async function send(account, batch) {
     return await fetch("/api/sync/push", {
       method: "POST",
       headers: { "Content-Type": "application/json", Accept: "application/json" },
-      body: pushBody(device, (appVersion || "").slice(0, 32), counts, batch),
+      body: pushBody(account, device, (appVersion || "").slice(0, 32), counts, batch),
       credentials: "same-origin",
       cache: "no-store",
       signal: timeout.signal,
@@ -86,20 +89,10 @@ async function apply(batch, results) {
     retry: results.filter((r) => r.status === "retry").length };
 }
 
-/** True when the server reports another history than before (restored from a backup). */
-async function newEpoch(epoch) {
-  const known = await outbox.getMeta("epoch");
-  if (!epoch || epoch === known) return false;
-  await outbox.setMeta("epoch", epoch);
-  if (!known) return false;
-  await outbox.resendKept();
-  return true;
-}
-
 /** A coordinator revoked this phone: wipe the account's entries and pages, send no more. */
 async function revoked(account, summary) {
   await outbox.forget(account);
-  await caches.delete(outbox.PAGES_CACHE).catch(() => undefined);
+  await forgetAccount(account).catch(() => undefined);
   await outbox.setMeta("revoked", true);
   return { ...summary, status: "revoked" };
 }
@@ -113,10 +106,12 @@ async function pushAll(account) {
     if (!batch.length) break;
     afterSeq = batch[batch.length - 1].seq;
     const response = await send(account, batch);
-    if (response && response.status === 401) {
+    if (response && (response.status === 401 || response.status === 409)) {
+      // No session, or a session of another account (409 account_mismatch): keep everything.
       await outbox.update(batch.map((r) => r.id), (r) => { r.state = "pending"; });
-      await outbox.setMeta("login_needed", account);
-      return { ...summary, status: "login" };
+      const mismatch = response.status === 409;
+      await outbox.setMeta(mismatch ? "account_mismatch" : "login_needed", account);
+      return { ...summary, status: mismatch ? "mismatch" : "login" };
     }
     if (response && response.status === 410) return revoked(account, summary);
     const json = response && response.ok && /json/.test(response.headers.get("Content-Type"))
@@ -128,7 +123,7 @@ async function pushAll(account) {
       return { ...summary, status: response ? "error" : "offline", until };
     }
     const counted = await apply(batch, json.results);
-    if (await newEpoch(json.epoch)) afterSeq = 0; // start over with the kept entries
+    if (await outbox.noteEpoch(json.epoch)) afterSeq = 0; // start over with the kept entries
     for (const key of ["delivered", "rejected", "retry"]) summary[key] += counted[key];
     await outbox.setMeta(`last_sync:${account}`, new Date().toISOString());
     await outbox.setMeta("backoff", { failures: 0, until: 0 });
@@ -136,6 +131,40 @@ async function pushAll(account) {
   }
   if (summary.retry) summary.until = await backOff();
   await outbox.prune();
+  return summary;
+}
+
+/** Keep the scope's pages: in the worker (it outlives a page), else here. */
+async function keepPages(account) {
+  if (typeof window !== "undefined") {
+    // Not yet controlled (the first page after install) still finds the active worker.
+    const registration = await navigator.serviceWorker?.getRegistration().catch(() => null);
+    registration?.active?.postMessage({ type: "recache", account });
+    return;
+  }
+  if (await refreshPages(account)) announce({ type: "pages", account });
+}
+
+/**
+ * After a push that went through: pull, send again what a restored server lacks, and keep
+ * the scope's pages when anything changed (or they were never kept).
+ */
+async function pullAfter(account, pushed) {
+  if (pushed.status !== "done") return pushed;
+  let summary = pushed;
+  const pulledNow = await pull(account);
+  if (pulledNow.status === "revoked") return revoked(account, summary);
+  if (pulledNow.status === "login") await outbox.setMeta("login_needed", account);
+  if (pulledNow.resend) {
+    const again = await pushAll(account);
+    for (const key of ["delivered", "rejected", "retry"]) again[key] += summary[key];
+    summary = again;
+  }
+  summary = { ...summary, pulled: pulledNow.changes, pull: pulledNow.status };
+  const stale = !(await outbox.getMeta(`pages_at:${account}`));
+  if (pulledNow.status === "done" && (pulledNow.changes || summary.delivered || stale)) {
+    await keepPages(account);
+  }
   return summary;
 }
 
@@ -148,10 +177,12 @@ async function once(force) {
     const backoff = await outbox.getMeta("backoff");
     if (backoff && backoff.until > Date.now()) return { status: "waiting", until: backoff.until };
     if ((await outbox.getMeta("login_needed")) === account) return { status: "login" };
+    if ((await outbox.getMeta("account_mismatch")) === account) return { status: "mismatch" };
   }
   const run = async () => {
     announce({ type: "start", account });
-    const summary = await pushAll(account).catch((error) => ({ status: "error", error: String(error) }));
+    const summary = await pushAll(account).then((pushed) => pullAfter(account, pushed))
+      .catch((error) => ({ status: "error", error: String(error) }));
     announce({ type: "end", account, summary });
     return summary;
   };
@@ -164,8 +195,9 @@ let again = null;
 
 /**
  * Send what the current account has waiting. `force` (立即同步, `online`) ignores the
- * back-off; otherwise a drain during the back-off does nothing. Resolves with a summary
- * whose `status` is done, offline, error, login, waiting, revoked or no_account. A call while this
+ * back-off; otherwise a drain during the back-off does nothing. After a push that went
+ * through it pulls (and keeps the scope's pages). Resolves with a summary whose `status` is
+ * done, offline, error, login, mismatch, waiting, revoked or no_account. A call while this
  * page (or worker) is already draining runs once more afterwards instead of queueing up.
  */
 export function drain({ force = false } = {}) {

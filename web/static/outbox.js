@@ -8,7 +8,7 @@
 // `state`: pending | sending | rejected | synced (kept a few days, then pruned).
 
 const DB_NAME = "doorstep";
-const DB_VERSION = 1; // the database's own version; upgrades are additive
+const DB_VERSION = 2; // the database's own version; upgrades are additive
 const STRICT = { durability: "strict" };
 export const KEEP_SYNCED_DAYS = 7;
 export const UNSENT = ["pending", "sending"];
@@ -17,14 +17,16 @@ export const PAGES_CACHE = "doorstep-pages";
 
 let opening = null;
 
-function done(request) {
+/** A request's result as a promise. */
+export function done(request) {
   return new Promise((resolve, reject) => {
     request.onsuccess = () => resolve(request.result);
     request.onerror = () => reject(request.error);
   });
 }
 
-function committed(tx) {
+/** Resolves when `tx` is committed (durably, for a strict transaction). */
+export function committed(tx) {
   return new Promise((resolve, reject) => {
     tx.oncomplete = () => resolve();
     tx.onerror = () => reject(tx.error);
@@ -38,6 +40,11 @@ function upgrade(db, oldVersion) {
     entries.createIndex("account_seq", ["account_id", "seq"]);
     entries.createIndex("state", "state");
     db.createObjectStore("meta");
+  }
+  if (oldVersion < 2) {
+    // What GET /api/sync/pull returned, per account (see pulled.js).
+    const pulled = db.createObjectStore("pulled", { keyPath: ["account_id", "kind", "id"] });
+    pulled.createIndex("household", ["account_id", "household_id"]);
   }
 }
 
@@ -61,7 +68,8 @@ export function openDb() {
   return opening;
 }
 
-async function transaction(stores, mode) {
+/** A transaction on `stores` (readwrite ones are durable). */
+export async function transaction(stores, mode) {
   const db = await openDb();
   return mode === "readwrite" ? db.transaction(stores, mode, STRICT) : db.transaction(stores);
 }
@@ -231,4 +239,17 @@ export async function prune(now = Date.now()) {
     cursor.continue();
   };
   return committed(tx);
+}
+
+/**
+ * Note the epoch a server answered with; true when it is another history than before (a
+ * restore): every entry kept after delivery is then pending again, to be sent once more.
+ */
+export async function noteEpoch(epoch) {
+  const known = await getMeta("epoch");
+  if (!epoch || epoch === known) return false;
+  await setMeta("epoch", epoch);
+  if (!known) return false;
+  await resendKept();
+  return true;
 }

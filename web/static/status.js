@@ -24,6 +24,8 @@ export async function refreshBadge() {
   const link = document.querySelector("#notice-login a");
   if (link) link.search = `?next=${encodeURIComponent(location.pathname + location.search)}`;
   show("notice-login", loginNeeded);
+  show("notice-mismatch", Boolean(await outbox.getMeta("account_mismatch")));
+  show("notice-revoked", Boolean(await outbox.getMeta("revoked")));
   return { ...counts, last };
 }
 

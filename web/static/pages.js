@@ -1,0 +1,87 @@
+// The pages of the volunteer's scope, kept for offline use (DESIGN §3.4). After a sync the
+// worker fetches them again into the pages cache its navigations fall back on; pages of
+// households that left the scope are dropped. Logout drops them all (entries stay).
+
+import * as outbox from "./outbox.js";
+import * as pulled from "./pulled.js";
+import { reset } from "./pull.js";
+
+const FIXED = ["/", "/households", "/sync"];
+const PER_HOUSEHOLD = ["", "/visit", "/edit"];
+const PARALLEL = 4;
+const HOUSEHOLD_PAGE = /^\/households\/(\d+)(?:\/|$)/;
+
+/** Every page of a scope (the paths the worker keeps). */
+export function scopePaths(householdIds) {
+  return [...FIXED, ...householdIds.flatMap((id) => PER_HOUSEHOLD.map((p) => `/households/${id}${p}`))];
+}
+
+async function dropLeft(cache, householdIds) {
+  const kept = new Set(householdIds.map(String));
+  for (const request of await cache.keys()) {
+    const match = new URL(request.url).pathname.match(HOUSEHOLD_PAGE);
+    if (match && !kept.has(match[1])) await cache.delete(request, { ignoreVary: true });
+  }
+}
+
+/** Fetch one page into the cache; false when the rest should not be tried (no session, no network). */
+async function refetch(cache, path, account) {
+  let response;
+  try {
+    response = await fetch(path, { credentials: "same-origin", cache: "no-store",
+      headers: { Accept: "text/html" } });
+  } catch {
+    return false;
+  }
+  if (response.redirected) return false; // to the login page: the session ended
+  if (response.status === 404) {
+    await cache.delete(path, { ignoreVary: true, ignoreSearch: true });
+    return true;
+  }
+  if (!response.ok) return true;
+  // Logged out (or someone else logged in) meanwhile: keep nothing more of this account.
+  if ((await outbox.getMeta("account")) !== account) return false;
+  // Older copies (boosted fragments, earlier visits) go: the navigation finds this one.
+  await cache.delete(path, { ignoreVary: true });
+  await cache.put(path, response);
+  return true;
+}
+
+let running = null;
+
+/** Fetch again every page of `account`'s scope; resolves true when all of them were kept. */
+export function refreshPages(account) {
+  if (running) return running.then(() => refreshPages(account));
+  running = (async () => {
+    const started = new Date().toISOString(); // the pages are as of this moment
+    // Logged out or revoked meanwhile: opening the cache would only make it again.
+    if ((await outbox.getMeta("account")) !== account || (await outbox.getMeta("revoked"))) return false;
+    const householdIds = await pulled.householdIds(account);
+    const cache = await caches.open(outbox.PAGES_CACHE);
+    await dropLeft(cache, householdIds);
+    const queue = scopePaths(householdIds);
+    let complete = true;
+    const worker = async () => {
+      while (queue.length && complete) {
+        if (!(await refetch(cache, queue.shift(), account))) complete = false;
+      }
+    };
+    await Promise.all(Array.from({ length: PARALLEL }, worker));
+    if (complete) await outbox.setMeta(`pages_at:${account}`, started);
+    return complete;
+  })().finally(() => { running = null; });
+  return running;
+}
+
+/**
+ * Remove from this phone what `account` pulled and the pages kept for it; its unsent
+ * entries stay (they go up after the next login). Used at logout and on revocation.
+ */
+export async function forgetAccount(account) {
+  await outbox.setMeta("account", null);
+  await outbox.setMeta("pages_account", null);
+  await caches.delete(outbox.PAGES_CACHE);
+  if (!account) return;
+  await reset(account);
+  await outbox.setMeta(`pages_at:${account}`, null);
+}

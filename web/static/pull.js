@@ -1,0 +1,73 @@
+// The pull: what changed in the volunteer's scope since the stored cursor, page after page
+// until `more` is false (GET /api/sync/pull, DESIGN §3.2). Runs inside the drain's lock.
+
+import * as outbox from "./outbox.js";
+import * as pulled from "./pulled.js";
+
+const PAGE = 500;
+const FETCH_TIMEOUT = 60_000;
+const MAX_PAGES = 1000;
+
+async function get(cursor, device) {
+  const query = new URLSearchParams({ cursor, limit: String(PAGE), device_id: device });
+  const timeout = new AbortController();
+  const timer = setTimeout(() => timeout.abort(), FETCH_TIMEOUT);
+  try {
+    return await fetch(`/api/sync/pull?${query}`, {
+      headers: { Accept: "application/json" },
+      credentials: "same-origin",
+      cache: "no-store",
+      signal: timeout.signal,
+    });
+  } catch {
+    return null;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Forget the cursor and what was pulled: the next pull starts from the whole scope. */
+export async function reset(account) {
+  await pulled.forget(account);
+  await outbox.setMeta(`cursor:${account}`, "");
+  await outbox.setMeta(`pull_epoch:${account}`, null);
+}
+
+/**
+ * Pull everything new for `account`. Resolves with `{ status, changes, resend }`: `status`
+ * is done, offline, error, login, revoked or mismatch; `changes` how many were applied;
+ * `resend` true when the server's epoch changed and kept entries are pending again.
+ */
+export async function pull(account) {
+  const device = await outbox.deviceId();
+  let cursor = (await outbox.getMeta(`cursor:${account}`)) || "";
+  let changes = 0;
+  let resend = false;
+  for (let page = 0; page < MAX_PAGES; page += 1) {
+    if ((await outbox.getMeta("account")) !== account) return { status: "done", changes, resend };
+    const response = await get(cursor, device);
+    if (!response) return { status: "offline", changes, resend };
+    if (response.status === 401) return { status: "login", changes, resend };
+    if (response.status === 410) return { status: "revoked", changes, resend };
+    if (response.status === 400 && cursor) {
+      await reset(account); // a cursor this server never made: start again from nothing
+      cursor = "";
+      continue;
+    }
+    const body = response.ok ? await response.json().catch(() => null) : null;
+    if (!body || !Array.isArray(body.changes)) return { status: "error", changes, resend };
+    const epoch = await outbox.getMeta(`pull_epoch:${account}`);
+    if (!cursor || epoch !== body.epoch) {
+      // A snapshot (first pull, or the server was restored): it replaces what was pulled.
+      await pulled.forget(account);
+      await outbox.setMeta(`pull_epoch:${account}`, body.epoch);
+    }
+    if (await outbox.noteEpoch(body.epoch)) resend = true;
+    await pulled.apply(account, body.changes);
+    cursor = body.cursor;
+    await outbox.setMeta(`cursor:${account}`, cursor);
+    changes += body.changes.length;
+    if (!body.more) return { status: "done", changes, resend };
+  }
+  return { status: "done", changes, resend };
+}
