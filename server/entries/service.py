@@ -9,7 +9,6 @@ the same id with different content is refused, never overwritten.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 import re
 import uuid
@@ -25,6 +24,7 @@ from server.accounts.tables import Account
 from server.audit.tables import AuditLog
 from server.db import insert_rows, write_transaction
 from server.entries import household_patch
+from server.entries.content_hash import canonical_hash
 from server.entries.schemas import EntryIn, EntryResult, VisitV1
 from server.entries.tables import Entry, EntryReceipt, Visit
 from server.households import changelog
@@ -54,17 +54,6 @@ MESSAGES = {
 def message(language: str, code: str, **params: object) -> str:
     """The message for ``code`` in ``language``."""
     return gettext(language, MESSAGES[code], **params)
-
-
-def canonical_hash(kind: str, schema: int, recorded_at: str, data: Any) -> str:
-    """SHA-256 over the canonical JSON of (kind, schema, recorded_at, data)."""
-    canonical = json.dumps(
-        {"kind": kind, "schema": schema, "recorded_at": recorded_at, "data": data},
-        sort_keys=True,
-        separators=(",", ":"),
-        ensure_ascii=False,
-    )
-    return hashlib.sha256(canonical.encode()).hexdigest()
 
 
 def parse_time(value: str) -> dt.datetime | None:
@@ -399,8 +388,12 @@ def _entry_row(actor: Actor, p: Prepared, device_id: str) -> dict[str, Any]:
     }
 
 
+_JSON = msgspec.json.Encoder()
+"""Compact JSON for the audit row's copy of the data, several times faster than ``json``."""
+
+
 def _audit_row(actor: Actor, p: Prepared) -> dict[str, Any]:
-    """The entry's audit row, in the form ``audit.row`` writes."""
+    """The entry's audit row (as ``audit.row`` makes it, the data as compact JSON)."""
     assert p.entry is not None
     return {
         "actor": actor.id,
@@ -408,7 +401,7 @@ def _audit_row(actor: Actor, p: Prepared) -> dict[str, Any]:
         "table_name": "entry",
         "row_id": str(p.entry_id),
         "before": None,
-        "after": json.dumps(p.entry.data, ensure_ascii=False, default=str),
+        "after": _JSON.encode(p.entry.data).decode(),
     }
 
 

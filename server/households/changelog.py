@@ -35,7 +35,7 @@ from typing import Any
 import msgspec
 
 from server.areas.tables import Area
-from server.db import engine, insert_rows
+from server.db import engine, fetch, insert_rows
 from server.entries.tables import Visit
 from server.households import service as households
 from server.households.tables import Household, Member, Pairing
@@ -131,8 +131,13 @@ async def paired_volunteers(household_ids: list[int]) -> dict[int, set[int]]:
     """The volunteers paired now with each of ``household_ids``."""
     paired: dict[int, set[int]] = defaultdict(set)
     for chunk in _chunks(household_ids):
-        rows = await Pairing.select(Pairing.household, Pairing.volunteer).where(
-            Pairing.household.is_in(chunk or [-1]) & Pairing.ended_at.is_null()
+        # Plain SQL: building this as a Piccolo select costs more than running it,
+        # and every ingest batch asks.
+        marks = ", ".join(["{}"] * len(chunk or [-1]))
+        rows = await fetch(
+            f'SELECT "household", "volunteer" FROM "{Pairing._meta.tablename}" '
+            f'WHERE "household" IN ({marks}) AND "ended_at" IS NULL',
+            *(chunk or [-1]),
         )
         for row in rows:
             paired[row["household"]].add(row["volunteer"])
