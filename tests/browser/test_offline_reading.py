@@ -188,3 +188,47 @@ def test_a_household_edit_draft_survives_a_reload(phone, db):
     phone.page.fill("#address", "新搬到村口")
     phone.page.reload()
     expect(phone.page.locator("#address")).to_have_value("新搬到村口")
+
+
+async def revoke_every_device() -> None:
+    from server.entries.tables import Device
+
+    await Device.update({Device.revoked: True}, force=True)
+
+
+def test_a_revoked_phone_says_why_its_data_is_gone(phone, db):
+    households = db(household_ids_of, "vol1")
+    logged_in(phone)
+    phone.record_visit(households[0], note="已同步")
+    phone.wait_until_drained()  # the server now knows this phone
+    db(revoke_every_device)
+    phone.record_visit(households[1], note="被停用之后")
+    phone.wait_for(lambda: phone.outbox() == [])
+    phone.open("/")
+    expect(phone.page.locator("#notice-revoked")).to_contain_text("工作人员已停用这部手机")
+
+
+QUEUE_FOR_ANOTHER_ACCOUNT = """async (other) => {
+    const outbox = await import('/static/outbox.js');
+    const { visitEntry } = await import('/static/visit.js');
+    const { drain } = await import('/static/drain.js');
+    const form = new FormData();
+    form.set('visited_at', new Date().toISOString().slice(0, 16));
+    const entry = visitEntry(form, document.querySelector('[data-household]').dataset.household);
+    await outbox.setMeta('account', other);  // the phone still thinks another account is in
+    const record = await outbox.save(other, entry);
+    return [record.id, (await drain({ force: true })).status];
+}"""
+
+
+def test_entries_of_another_account_than_the_session_wait_and_the_volunteer_is_told(phone, db):
+    other = str(db(account_id, "vol2"))
+    logged_in(phone)
+    phone.open("/")
+    entry_id, status = phone.page.evaluate(QUEUE_FOR_ANOTHER_ACCOUNT, other)
+    assert status == "mismatch"
+    [record] = phone.waiting()
+    assert (record["id"], record["state"]) == (entry_id, "pending")
+    assert db(receipts, [entry_id]) == []
+    phone.page.evaluate("import('/static/status.js').then((m) => m.refreshBadge())")
+    expect(phone.page.locator("#notice-mismatch")).to_be_visible()
