@@ -4,7 +4,7 @@
 
 const NAVIGATION_TIMEOUT = 4_000;
 const NOT_KEPT = /^\/(login|logout)\b/;
-const VISIT_POST = /^\/households\/(\d+)\/visit\/?$/;
+const ENTRY_POST = /^\/households\/(\d+)\/(visit|edit)\/?$/;
 
 function messages() {
   const language = (self.navigator.language || "").toLowerCase().startsWith("en") ? "en" : "zh_CN";
@@ -72,8 +72,8 @@ self.addEventListener("fetch", (event) => {
     if (request.method === "GET" && url.href === CONFIG.htmxUrl) event.respondWith(htmxFile(request));
     return;
   }
-  if (request.method === "POST" && VISIT_POST.test(url.pathname)) {
-    event.respondWith(postVisit(request));
+  if (request.method === "POST" && ENTRY_POST.test(url.pathname)) {
+    event.respondWith(postEntryForm(request));
     return;
   }
   if (request.method !== "GET" || url.pathname.startsWith("/api/") || url.pathname === "/sw.js") return;

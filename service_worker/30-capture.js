@@ -1,8 +1,9 @@
-// A visit form posted while the page script did not take it (it failed to load, or the
-// submit came first): the worker lets it through to the server, and if there is no
-// network it writes the entry to the outbox itself, as the page would have.
+// An entry form (a visit, a household edit) posted while the page script did not take it
+// (it failed to load, or the submit came first): the worker lets it through to the server,
+// and if there is no network it writes the entry to the outbox itself, as the page would have.
 
 import { problems, visitEntry } from "/static/visit.js";
+import { householdEntry } from "/static/household.js";
 import { drain } from "/static/drain.js";
 
 const SYNC_TAG = "doorstep-drain";
@@ -26,15 +27,25 @@ async function store(account, entry, formId) {
   }
 }
 
-async function queueVisit(request) {
-  const householdId = new URL(request.url).pathname.match(VISIT_POST)[1];
-  const back = `/households/${householdId}/visit`;
+/** Per form: the entry it describes ({entry: null} when nothing changed) and its problems. */
+const FORM_ENTRIES = {
+  visit: async (form, householdId) => {
+    const entry = visitEntry(form, householdId);
+    return { entry, problems: problems(entry) };
+  },
+  edit: (form, householdId) => householdEntry(form, householdId),
+};
+
+async function queueForm(request) {
+  const [, householdId, kind] = new URL(request.url).pathname.match(ENTRY_POST);
+  const back = `/households/${householdId}/${kind}`;
   const m = messages();
   const form = await request.formData();
   const account = await outbox.getMeta("account");
-  const entry = visitEntry(form, householdId);
+  const { entry, problems: found } = await FORM_ENTRIES[kind](form, householdId);
+  if (!entry) return redirect(`/households/${householdId}`, request); // nothing changed
   const formId = /^[0-9a-f-]{36}$/.test(String(form.get("entry_id"))) ? String(form.get("entry_id")) : null;
-  if (!account || problems(entry).length) {
+  if (!account || found.length) {
     return notice(m.not_saved_title, m.not_saved_invalid, [[back, m.back]], 422);
   }
   try {
@@ -46,11 +57,11 @@ async function queueVisit(request) {
   return redirect(`${back}?queued=1`, request);
 }
 
-async function postVisit(request) {
+async function postEntryForm(request) {
   const copy = request.clone();
   try {
     return await fetch(request);
   } catch {
-    return queueVisit(copy);
+    return queueForm(copy);
   }
 }

@@ -7,7 +7,7 @@ import { prepareForms, setUpCapture } from "./capture.js";
 import {
   askPersistence, browserNotices, checkForUpdate, offlineCapable, refreshBadge, registerWorker,
 } from "./status.js";
-import { account, show } from "./ui.js";
+import { account, say, show } from "./ui.js";
 import { clearDrafts, clearWhenStored, keepDrafts } from "./drafts.js";
 import { overlay } from "./overlay.js";
 import { forgetAccount } from "./pages.js";
@@ -118,6 +118,13 @@ function logOut(event) {
   wiped.catch(() => undefined).finally(() => form.submit());
 }
 
+/** An edit that raced someone else's went through all the same: say so (the server's words). */
+function tellConflicts(detail) {
+  const summary = (detail && detail.summary) || detail;
+  const said = summary && Array.isArray(summary.conflicts) ? summary.conflicts.filter(Boolean) : [];
+  if (said.length) say([...new Set(said)].join(" "));
+}
+
 function afterCapture() {
   refreshBadge();
   sync();
@@ -138,7 +145,7 @@ function onPage(root) {
 async function start() {
   setUpCapture(offlineCapable, afterCapture);
   document.addEventListener("submit", logOut, true);
-  document.addEventListener("doorstep:synced", () => overlay());
+  document.addEventListener("doorstep:synced", (event) => { overlay(); tellConflicts(event.detail); });
   onPage(document);
   document.addEventListener("htmx:afterSettle", () => onPage(document));
   if (!window.indexedDB) return;

@@ -1,8 +1,10 @@
-// Capture: the visit form's submit is taken before htmx sees it and written to the outbox.
-// The volunteer hears 已保存，待同步 once the write is durable, or that it was not saved.
+// Capture: an entry form's submit (the visit form, the household edit form) is taken before
+// htmx sees it and written to the outbox. The volunteer hears 已保存，待同步 once the write is
+// durable, or that it was not saved.
 
 import * as outbox from "./outbox.js";
 import { fillForm, localInputValue, problems, visitEntry } from "./visit.js";
+import { fingerprint, householdEntry } from "./household.js";
 import { account, message, say } from "./ui.js";
 import { clearDraft } from "./drafts.js";
 
@@ -15,21 +17,24 @@ function clearErrors(form) {
   for (const field of form.querySelectorAll("[aria-invalid]")) field.removeAttribute("aria-invalid");
 }
 
+/** A text the form itself carries (`data-*`), else the page's catalogue one. */
+const text = (form, key) => form.dataset[key] || message(key);
+
 function markError(form, name, text) {
-  const target = slot(name);
+  const target = slot(name) || slot("form");
   if (target && !target.textContent) target.textContent = text;
   const field = form.elements.namedItem(name);
   if (field && field.setAttribute) field.setAttribute("aria-invalid", "true");
 }
 
-/** HTML constraints plus the rules the server would apply; true when the form may be saved. */
-function check(form, entry) {
+/** HTML constraints plus the rules the server would apply (`found`: [field name, message key]). */
+function check(form, found) {
   clearErrors(form);
   for (const field of form.elements) {
     if (!field.name || field.validity.valid) continue;
     markError(form, field.name, message(field.validity.valueMissing ? "required" : "tooLong"));
   }
-  for (const [name, code] of problems(entry)) markError(form, name, message(CODE_KEYS[code]));
+  for (const [name, key] of found) markError(form, name, text(form, key));
   const first = form.querySelector("[aria-invalid=true]");
   if (!first) return true;
   say(message("fix"));
@@ -40,7 +45,7 @@ function check(form, entry) {
 function notSaved(form, error) {
   say("");
   const box = slot("form");
-  box.textContent = `${message("notSaved")} (${(error && error.name) || "Error"}) `;
+  box.textContent = `${text(form, "notSaved")} (${(error && error.name) || "Error"}) `;
   const direct = document.createElement("button");
   direct.type = "button";
   direct.textContent = message("sendDirect");
@@ -57,36 +62,81 @@ function startFresh(form) {
   form.elements.namedItem("visited_at").value = localInputValue(new Date());
 }
 
+/** The edit form, once its change is kept: what it shows now is what the next edit starts from. */
+async function newBaseline(form) {
+  const field = (name) => form.elements.namedItem(name);
+  for (const name of ["phone", "address"]) field(`orig.${name}`).value = await fingerprint(field(name).value);
+  for (const box of form.querySelectorAll("fieldset[data-member]")) {
+    const get = (key) => box.querySelector(`[name$=".${key}"]`);
+    if (!get("id") || !get("id").value) continue;
+    const born = get("birth_year").value.trim();
+    get("orig").value = await fingerprint({ name: get("name").value, relation: get("relation").value,
+      birth_year: /^\d+$/.test(born) ? Number(born) : born || null, removed: Boolean(get("removed")?.checked) });
+  }
+}
+
+/** Per entry kind: the entry and its problems from the form, and the form after a save. */
+const KINDS = {
+  visit: {
+    build: async (form) => {
+      const entry = visitEntry(new FormData(form), form.dataset.householdId);
+      return { entry, problems: problems(entry).map(([name, code]) => [name, CODE_KEYS[code]]) };
+    },
+    after: startFresh,
+  },
+  household_patch: {
+    build: (form) => {
+      // A person joining gets their id here, so saving the same form again changes them
+      // instead of adding them twice.
+      for (const box of form.querySelectorAll("fieldset[data-member]")) {
+        const id = box.querySelector('[name$=".id"]');
+        if (!id.value && box.querySelector('[name$=".name"]').value.trim()) id.value = crypto.randomUUID();
+      }
+      return householdEntry(new FormData(form), form.dataset.household);
+    },
+    after: newBaseline,
+  },
+};
+
 async function capture(form, onSaved) {
-  if (form.dataset.saving) return; // a double tap must not record the visit twice
-  const entry = visitEntry(new FormData(form), form.dataset.householdId);
-  if (!check(form, entry)) return;
+  if (form.dataset.saving) return; // a double tap must not record the entry twice
+  const kind = KINDS[form.dataset.entryKind];
   form.dataset.saving = "1";
   try {
-    await outbox.save(account(), entry, {
-      label: form.dataset.householdName || "", replaces: form.dataset.replaces || null });
-  } catch (error) {
-    notSaved(form, error);
-    return;
+    const { entry, problems: found } = await kind.build(form);
+    if (!entry) {
+      clearErrors(form);
+      clearDraft(form);
+      say(text(form, "unchanged"));
+      return;
+    }
+    if (!check(form, found)) return;
+    try {
+      await outbox.save(account(), entry, {
+        label: form.dataset.householdName || "", replaces: form.dataset.replaces || null });
+    } catch (error) {
+      notSaved(form, error);
+      return;
+    }
+    clearDraft(form);
+    say(message("saved"));
+    await kind.after(form);
   } finally {
     delete form.dataset.saving;
   }
-  clearDraft(form);
-  say(message("saved"));
-  startFresh(form);
   window.scrollTo(0, 0);
   onSaved();
 }
 
 /**
- * Take visit form submits (capture phase, so htmx never sees them). Where entries cannot
+ * Take entry form submits (capture phase, so htmx never sees them). Where entries cannot
  * wait on the phone (`usable()` false: no worker, no IndexedDB) the form goes to the
  * server, as without JavaScript.
  */
 export function setUpCapture(usable, onSaved) {
   window.addEventListener("submit", (event) => {
     const form = event.target;
-    if (!(form instanceof HTMLFormElement) || form.dataset.entryKind !== "visit") return;
+    if (!(form instanceof HTMLFormElement) || !KINDS[form.dataset.entryKind]) return;
     if (form.dataset.direct === "1") { delete form.dataset.direct; return; }
     if (!account() || !usable()) return;
     event.preventDefault();
@@ -109,11 +159,12 @@ async function startEditing(form, id) {
 
 /** A form just shown: the time is now (a kept copy of the page may be days old), or edit mode. */
 export function prepareForms(root) {
-  for (const form of root.querySelectorAll("form[data-entry-kind=visit]")) {
+  for (const form of root.querySelectorAll("form[data-entry-kind]")) {
     if (form.dataset.prepared) continue;
     form.dataset.prepared = "1";
     const params = new URLSearchParams(location.search);
     if (params.get("queued")) say(message("saved"));
+    if (form.dataset.entryKind !== "visit") continue;
     if (params.get("edit")) startEditing(form, params.get("edit"));
     else if (!form.querySelector("[aria-invalid=true]")) {
       form.elements.namedItem("visited_at").value = localInputValue(new Date());

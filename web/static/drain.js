@@ -77,7 +77,9 @@ async function apply(batch, results) {
     const result = byId.get(record.id);
     if (!result) return;
     if (DELIVERED.includes(result.status)) {
-      Object.assign(record, { state: "synced", synced_at: now, code: result.status });
+      // A conflict went through too; `note` keeps what the server said about it.
+      Object.assign(record, { state: "synced", synced_at: now, code: result.status,
+        note: result.status === "conflict" ? result.error || "" : "" });
     } else if (result.status === "rejected") {
       Object.assign(record, { state: "rejected", code: result.code, last_error: result.error });
       rejected += 1;
@@ -86,7 +88,8 @@ async function apply(batch, results) {
     }
   });
   return { delivered: results.filter((r) => DELIVERED.includes(r.status)).length, rejected,
-    retry: results.filter((r) => r.status === "retry").length };
+    retry: results.filter((r) => r.status === "retry").length,
+    conflicts: results.filter((r) => r.status === "conflict").map((r) => r.error || "") };
 }
 
 /** A coordinator revoked this phone: wipe the account's entries and pages, send no more. */
@@ -98,7 +101,7 @@ async function revoked(account, summary) {
 }
 
 async function pushAll(account) {
-  const summary = { status: "done", delivered: 0, rejected: 0, retry: 0 };
+  const summary = { status: "done", delivered: 0, rejected: 0, retry: 0, conflicts: [] };
   let afterSeq = 0;
   for (;;) {
     if ((await outbox.getMeta("account")) !== account) break; // someone else logged in
@@ -125,6 +128,7 @@ async function pushAll(account) {
     const counted = await apply(batch, json.results);
     if (await outbox.noteEpoch(json.epoch)) afterSeq = 0; // start over with the kept entries
     for (const key of ["delivered", "rejected", "retry"]) summary[key] += counted[key];
+    summary.conflicts.push(...counted.conflicts);
     await outbox.setMeta(`last_sync:${account}`, new Date().toISOString());
     await outbox.setMeta("backoff", { failures: 0, until: 0 });
     announce({ type: "progress", account });
@@ -158,6 +162,7 @@ async function pullAfter(account, pushed) {
   if (pulledNow.resend) {
     const again = await pushAll(account);
     for (const key of ["delivered", "rejected", "retry"]) again[key] += summary[key];
+    again.conflicts.unshift(...summary.conflicts);
     summary = again;
   }
   summary = { ...summary, pulled: pulledNow.changes, pull: pulledNow.status };
