@@ -84,14 +84,88 @@ def empty_db(_migrated) -> None:
     run_sync(_wipe())
 
 
+_DEMO_ROWS: dict[str, tuple[list[str], list[tuple]]] = {}
+"""The demo's rows, read once after the first real load and copied back for each test."""
+
+
+def _table_names() -> list[str]:
+    from server.piccolo_app import APP_CONFIG
+
+    return [t._meta.tablename for t in APP_CONFIG.table_classes]
+
+
+async def _pg_copy(save: bool) -> None:
+    import asyncpg
+
+    connection = await asyncpg.connect(os.environ["DATABASE_URL"])
+    try:
+        for name in _table_names():
+            if save:
+                records = await connection.fetch(f'SELECT * FROM "{name}"')
+                columns = list(records[0].keys()) if records else []
+                _DEMO_ROWS[name] = (columns, [tuple(r) for r in records])
+                continue
+            columns, rows = _DEMO_ROWS[name]
+            if not rows:
+                continue
+            async with connection.transaction():
+                # Foreign keys are checked by triggers; the copy is already consistent.
+                await connection.execute("SET LOCAL session_replication_role = replica")
+                names = ", ".join(f'"{c}"' for c in columns)
+                marks = ", ".join(f"${i + 1}" for i in range(len(columns)))
+                await connection.executemany(
+                    f'INSERT INTO "{name}" ({names}) VALUES ({marks})', rows
+                )
+            sequence = (
+                await connection.fetchval("SELECT pg_get_serial_sequence($1, 'id')", f'"{name}"')
+                if "id" in columns
+                else None
+            )
+            if sequence:
+                await connection.execute(
+                    f'SELECT setval($1, (SELECT MAX(id) FROM "{name}"))', sequence
+                )
+    finally:
+        await connection.close()
+
+
+def _sqlite_copy(save: bool) -> None:
+    import sqlite3
+
+    connection = sqlite3.connect(os.environ["DATABASE_URL"].removeprefix("sqlite:///"))
+    try:
+        with connection:
+            for name in _table_names():
+                if save:
+                    cursor = connection.execute(f'SELECT * FROM "{name}"')
+                    _DEMO_ROWS[name] = ([d[0] for d in cursor.description], cursor.fetchall())
+                    continue
+                columns, rows = _DEMO_ROWS[name]
+                if rows:
+                    marks = ", ".join("?" for _ in columns)
+                    connection.executemany(f'INSERT INTO "{name}" VALUES ({marks})', rows)
+    finally:
+        connection.close()
+
+
 @pytest.fixture
 def demo_db(empty_db) -> None:
-    """The demo data, fresh for each test."""
+    """The demo data, fresh for each test (loaded for real once, then copied back)."""
     from piccolo.utils.sync import run_sync
 
     from server import demo
 
-    run_sync(demo.load(DEMO_PASSWORD))
+    postgres = os.environ["DATABASE_URL"].startswith("postgres")
+    if not _DEMO_ROWS:
+        run_sync(demo.load(DEMO_PASSWORD))
+        if postgres:
+            run_sync(_pg_copy(save=True))
+        else:
+            _sqlite_copy(save=True)
+    elif postgres:
+        run_sync(_pg_copy(save=False))
+    else:
+        _sqlite_copy(save=False)
 
 
 @pytest.fixture
