@@ -107,6 +107,8 @@ export async function save(accountId, entry, { label = "", replaces = null, id =
   try {
     const meta = tx.objectStore("meta");
     const entries = tx.objectStore("entries");
+    // A phone a coordinator revoked keeps nothing new: it would never be sent.
+    if (await done(meta.get("revoked"))) throw new DOMException("device revoked", "DeviceRevoked");
     const seq = ((await done(meta.get("seq"))) || 0) + 1;
     const sent = { id: id || crypto.randomUUID(), kind: entry.kind, schema: entry.schema,
       recorded_at: entry.recorded_at, data: entry.data, attachments: entry.attachments || [] };
