@@ -31,6 +31,11 @@ class Phone:
             self.page.click("button[type=submit]")
         expect(self.page.locator("body")).to_have_attribute("data-account", re.compile(r"\d+"))
 
+    def log_out(self) -> None:
+        """Through the bottom bar; the page wipes the account's pages, then the form posts."""
+        self.page.click("form.logout button")
+        self.page.wait_for_url("**/login")
+
     def wait_for_worker(self) -> None:
         """Until the service worker is active and controls this page.
 

@@ -54,8 +54,7 @@ def test_on_a_shared_phone_each_account_sends_only_its_own_entries(phone, contex
     phone.record_visit(second_household, note="vol2's visit")
     phone.wait_for(lambda: len(phone.waiting()) == 2)  # vol2's went up, vol1's wait
     second = [r["id"] for r in phone.outbox() if r["id"] not in first]
-    phone.page.click("form[action='/logout'] button")
-    phone.page.wait_for_url("**/login")  # logout wipes the phone's pages before it posts
+    phone.log_out()
     phone.log_in("vol1")
     phone.wait_until_drained()
     assert phone.waiting() == []

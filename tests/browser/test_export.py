@@ -33,7 +33,7 @@ def test_a_phones_export_is_imported_by_a_coordinator_exactly_once(phone, contex
     assert exported["account_id"] == phone.page.get_attribute("body", "data-account")
 
     context.set_offline(False)
-    phone.page.click("form[action='/logout'] button")
+    phone.log_out()
     phone.log_in("coord")
     for expected in ("accepted", "duplicate"):  # a second import changes nothing
         phone.open("/sync")
