@@ -25,10 +25,8 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import os
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -38,6 +36,8 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from bench.children import run_child  # noqa: E402
 
 BATCH = 50
 ORIGIN = "http://bench.local"
@@ -75,28 +75,13 @@ def _arguments() -> argparse.Namespace:
 
 
 def _run_child(database: str, work: Path, args: argparse.Namespace) -> dict[str, Any]:
-    from tests.support import PostgresCluster
-
-    folder = work / database
-    folder.mkdir(parents=True)
-    env = {**os.environ, "DATA_DIR": str(folder / "data"), "PUBLIC_ORIGIN": ORIGIN}
-    cluster = None
-    if database == "postgres":
-        cluster = PostgresCluster(work / "pg")
-        env["DATABASE_URL"] = cluster.start()
-    else:
-        env["DATABASE_URL"] = f"sqlite:///{folder / 'data' / 'doorstep.sqlite3'}"
-    command = [sys.executable, __file__, "--child", "--rounds", str(args.rounds),
-               "--batches", str(args.batches)]  # fmt: skip
-    try:
-        done = subprocess.run(command, env=env, cwd=ROOT, check=True, capture_output=True)
-    except subprocess.CalledProcessError as error:
-        sys.stderr.write(error.stderr.decode())
-        raise
-    finally:
-        if cluster is not None:
-            cluster.stop()
-    return {"database": database, **json.loads(done.stdout.decode().splitlines()[-1])}
+    return run_child(
+        __file__,
+        database,
+        work,
+        ["--rounds", str(args.rounds), "--batches", str(args.batches)],
+        ORIGIN,
+    )
 
 
 def _print(results: list[dict[str, Any]], args: argparse.Namespace) -> None:

@@ -29,11 +29,9 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import os
 import random
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -45,6 +43,8 @@ import msgspec
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from bench.children import run_child  # noqa: E402
 
 ORIGIN = "http://bench.local"
 PASSWORD = "bench-password"
@@ -86,29 +86,22 @@ def _arguments() -> argparse.Namespace:
 
 
 def _run_child(database: str, work: Path, args: argparse.Namespace) -> dict[str, Any]:
-    from tests.support import PostgresCluster
-
-    folder = work / database
-    folder.mkdir(parents=True)
-    env = {**os.environ, "DATA_DIR": str(folder / "data"), "PUBLIC_ORIGIN": ORIGIN}
-    cluster = None
-    if database == "postgres":
-        cluster = PostgresCluster(work / "pg")
-        env["DATABASE_URL"] = cluster.start()
-    else:
-        env["DATABASE_URL"] = f"sqlite:///{folder / 'data' / 'doorstep.sqlite3'}"
-    command = [sys.executable, __file__, "--child", "--households", str(args.households),
-               "--visits", str(args.visits), "--total", str(args.total),
-               "--limit", str(args.limit)]  # fmt: skip
-    try:
-        done = subprocess.run(command, env=env, cwd=ROOT, check=True, capture_output=True)
-    except subprocess.CalledProcessError as error:
-        sys.stderr.write(error.stderr.decode())
-        raise
-    finally:
-        if cluster is not None:
-            cluster.stop()
-    return {"database": database, **json.loads(done.stdout.decode().splitlines()[-1])}
+    return run_child(
+        __file__,
+        database,
+        work,
+        [
+            "--households",
+            str(args.households),
+            "--visits",
+            str(args.visits),
+            "--total",
+            str(args.total),
+            "--limit",
+            str(args.limit),
+        ],
+        ORIGIN,
+    )
 
 
 def _print(results: list[dict[str, Any]], args: argparse.Namespace) -> None:
