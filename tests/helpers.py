@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
+import os
 import re
+import subprocess
+import sys
+import uuid
+from pathlib import Path
 
-from tests.support import csrf, form_fields
+from tests.support import ROOT, csrf, form_fields
 
 
 async def household_ids_of(username: str) -> list[int]:
@@ -30,3 +36,36 @@ def visit_form(client, household_id: int) -> dict[str, str]:
 def errors_in(html: str) -> list[str]:
     """The non-empty error messages on a page."""
     return [m.strip() for m in re.findall(r'class="error"[^>]*>([^<]+)<', html) if m.strip()]
+
+
+def doorstep_cli(env: dict[str, str], *args: str) -> str:
+    """Run the ``doorstep`` command with ``env``; returns what it printed."""
+    result = subprocess.run(
+        [sys.executable, "-m", "server.cli", *args],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return result.stdout
+
+
+def empty_database(tmp_path: Path) -> str:
+    """A DATABASE_URL for a new, empty database beside the test one."""
+    url = os.environ["DATABASE_URL"]
+    if url.startswith("sqlite:///"):
+        return f"sqlite:///{tmp_path / 'restored' / 'doorstep.sqlite3'}"
+    name = f"restored_{uuid.uuid4().hex[:8]}"
+
+    async def create():
+        import asyncpg
+
+        connection = await asyncpg.connect(url)
+        try:
+            await connection.execute(f'CREATE DATABASE "{name}"')
+        finally:
+            await connection.close()
+
+    asyncio.run(create())
+    return url.rsplit("/", 1)[0] + f"/{name}"

@@ -7,23 +7,10 @@ import os
 import sqlite3
 import subprocess
 import sys
-import uuid
 from pathlib import Path
 
-from tests.helpers import household_ids_of, visit_form
+from tests.helpers import doorstep_cli, empty_database, household_ids_of, visit_form
 from tests.support import ROOT
-
-
-def _doorstep(env: dict[str, str], *args: str) -> str:
-    result = subprocess.run(
-        [sys.executable, "-m", "server.cli", *args],
-        env=env,
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    return result.stdout
 
 
 def _rows(url: str) -> tuple[set, set]:
@@ -51,35 +38,16 @@ def _rows(url: str) -> tuple[set, set]:
     return asyncio.run(read())
 
 
-def _empty_database(tmp_path: Path) -> str:
-    url = os.environ["DATABASE_URL"]
-    if url.startswith("sqlite:///"):
-        return f"sqlite:///{tmp_path / 'restored' / 'doorstep.sqlite3'}"
-    name = f"restored_{uuid.uuid4().hex[:8]}"
-
-    async def create():
-        import asyncpg
-
-        connection = await asyncpg.connect(url)
-        try:
-            await connection.execute(f'CREATE DATABASE "{name}"')
-        finally:
-            await connection.close()
-
-    asyncio.run(create())
-    return url.rsplit("/", 1)[0] + f"/{name}"
-
-
 def test_a_restored_backup_shows_the_same_households_and_visits(vol1, db, tmp_path):
     [household, *_] = db(household_ids_of, "vol1")
     fields = visit_form(vol1, household)
     fields["needs.health.level"] = "some"
     vol1.post(f"/households/{household}/visit", data=fields, follow_redirects=False)
     env = dict(os.environ)
-    folder = Path(_doorstep(env, "backup", "--output", str(tmp_path / "backups")).strip())
-    target = _empty_database(tmp_path)
+    folder = Path(doorstep_cli(env, "backup", "--output", str(tmp_path / "backups")).strip())
+    target = empty_database(tmp_path)
     restored_env = {**env, "DATABASE_URL": target, "DATA_DIR": str(tmp_path / "restored")}
-    _doorstep(restored_env, "restore", str(folder))
+    doorstep_cli(restored_env, "restore", str(folder))
     original = _rows(env["DATABASE_URL"])
     copy = _rows(target)
     assert len(original[0]) == 60
@@ -92,10 +60,10 @@ def test_a_restore_starts_a_new_sync_epoch(db, tmp_path):
 
     before = db(epoch)
     env = dict(os.environ)
-    folder = Path(_doorstep(env, "backup", "--output", str(tmp_path / "backups")).strip())
-    target = _empty_database(tmp_path)
+    folder = Path(doorstep_cli(env, "backup", "--output", str(tmp_path / "backups")).strip())
+    target = empty_database(tmp_path)
     restored_env = {**env, "DATABASE_URL": target, "DATA_DIR": str(tmp_path / "restored")}
-    _doorstep(restored_env, "restore", str(folder))
+    doorstep_cli(restored_env, "restore", str(folder))
     script = "import asyncio; from server.system.service import epoch; print(asyncio.run(epoch()))"
     after = subprocess.run(
         [sys.executable, "-c", script],

@@ -218,49 +218,21 @@ def test_pull_is_documented_in_the_openapi_schema(client):
     assert "PullResult" in str(operation["responses"]["200"])
 
 
-def _restored_database(tmp_path) -> str:
-    import asyncio
-    import os
-    import uuid
-
-    url = os.environ["DATABASE_URL"]
-    if url.startswith("sqlite:///"):
-        return f"sqlite:///{tmp_path / 'restored' / 'doorstep.sqlite3'}"
-    name = f"restored_{uuid.uuid4().hex[:8]}"
-
-    async def create():
-        import asyncpg
-
-        connection = await asyncpg.connect(url)
-        try:
-            await connection.execute(f'CREATE DATABASE "{name}"')
-        finally:
-            await connection.close()
-
-    asyncio.run(create())
-    return url.rsplit("/", 1)[0] + f"/{name}"
-
-
 def test_after_a_restore_an_old_cursor_gets_the_new_epoch_and_a_full_snapshot(vol1, db, tmp_path):
     import os
-    import subprocess
-    import sys
 
     import httpx
 
-    from tests.support import ROOT, LiveServer, login
-
-    def doorstep(env, *args):
-        command = [sys.executable, "-m", "server.cli", *args]
-        run = subprocess.run(command, env=env, cwd=ROOT, capture_output=True, text=True, check=True)
-        return run.stdout.strip()
+    from tests.helpers import doorstep_cli, empty_database
+    from tests.support import LiveServer, login
 
     _, cursor = pull_all(vol1)
     epoch = cursor.rpartition(".")[0]
-    folder = doorstep(dict(os.environ), "backup", "--output", str(tmp_path / "backups"))
-    target = _restored_database(tmp_path)
+    folder = doorstep_cli(dict(os.environ), "backup", "--output", str(tmp_path / "backups"))
+    folder = folder.strip()
+    target = empty_database(tmp_path)
     restored = {**os.environ, "DATABASE_URL": target, "DATA_DIR": str(tmp_path / "restored")}
-    doorstep(restored, "restore", folder)
+    doorstep_cli(restored, "restore", folder)
     server = LiveServer(restored)
     server.start()
     try:
