@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 from jinja2 import pass_context
 from litestar import Request
 from litestar.connection import ASGIConnection
-from litestar.exceptions import NotAuthorizedException
+from litestar.exceptions import NotAuthorizedException, NotFoundException
 from litestar.middleware import AbstractAuthenticationMiddleware, AuthenticationResult
 from litestar.response import Redirect, Response
 
@@ -41,6 +41,13 @@ class SessionAuthentication(AbstractAuthenticationMiddleware):
         if actor is None:
             raise NotAuthorizedException("no session")
         return AuthenticationResult(user=actor, auth=token)
+
+
+def coordinators_only(connection: ASGIConnection, _: Any) -> None:
+    """A guard for coordinators' pages: anyone but a coordinator or an admin gets 404."""
+    user = connection.scope.get("user")
+    if user is None or not user.is_coordinator:
+        raise NotFoundException()
 
 
 def language_of(connection: ASGIConnection) -> str:

@@ -14,11 +14,11 @@ from litestar.response import Redirect, Template
 from server.accounts import management, onboarding
 from server.accounts.service import Actor
 from server.areas import service as areas
-from server.areas.access import managers_only
 from server.areas.pages import done, form_of, int_or_none, refusal
 from server.areas.service import NotFound, Refused
 from server.households.service import paired_household_ids
 from server.settings import Settings
+from server.web import coordinators_only
 
 AnyRequest = Request[Actor, str, Any]
 CATALOGUES = (management.MESSAGES, onboarding.MESSAGES, areas.MESSAGES)
@@ -33,7 +33,7 @@ class AccountAdminController(Controller):
     """``/admin/accounts``."""
 
     path = "/admin/accounts"
-    guards = [managers_only]
+    guards = [coordinators_only]
 
     async def _list(
         self,

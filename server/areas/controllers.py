@@ -11,9 +11,9 @@ from litestar.response import Redirect, Template
 
 from server.accounts.service import Actor
 from server.areas import service
-from server.areas.access import managers_only
 from server.areas.pages import done, form_of, int_or_none, refusal
 from server.areas.service import NotFound, Refused
+from server.web import coordinators_only
 
 AnyRequest = Request[Actor, str, Any]
 
@@ -21,7 +21,7 @@ AnyRequest = Request[Actor, str, Any]
 class AdminHomeController(Controller):
     """``/admin``: what a coordinator sets up."""
 
-    guards = [managers_only]
+    guards = [coordinators_only]
 
     @get("/admin")
     async def home(self) -> Template:
@@ -33,7 +33,7 @@ class AreaAdminController(Controller):
     """``/admin/areas``: the area tree within one's reach."""
 
     path = "/admin/areas"
-    guards = [managers_only]
+    guards = [coordinators_only]
 
     async def _list(self, request: AnyRequest, error: str = "", status: int = 200) -> Template:
         context = {"areas": await service.areas(request.user), "error": error}
@@ -123,7 +123,7 @@ class TeamAdminController(Controller):
     """``/admin/teams``: volunteer teams and their leaders."""
 
     path = "/admin/teams"
-    guards = [managers_only]
+    guards = [coordinators_only]
 
     async def _list(self, request: AnyRequest, error: str = "", status: int = 200) -> Template:
         every = await service.areas(request.user)

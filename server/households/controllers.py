@@ -6,10 +6,8 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from litestar import Controller, Request, get, post
-from litestar.connection import ASGIConnection
 from litestar.di import NamedDependency
 from litestar.exceptions import NotFoundException
-from litestar.handlers.base import BaseRouteHandler
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
@@ -17,7 +15,7 @@ from server.accounts.service import Actor
 from server.entries import service as entries
 from server.households import conflicts, edit_form, service
 from server.settings import Settings
-from server.web import language_of, t
+from server.web import coordinators_only, language_of, t
 
 
 class HouseholdController(Controller):
@@ -57,18 +55,10 @@ class HouseholdController(Controller):
         return Template("household.html", context={**detail, "saved": saved})
 
 
-def _coordinators_only(
-    connection: ASGIConnection[Any, Actor, Any, Any], _: BaseRouteHandler
-) -> None:
-    user = connection.scope.get("user")
-    if user is None or not user.is_coordinator:
-        raise NotFoundException()
-
-
 class ConflictController(Controller):
     """Coordinators: households flagged by racing edits, and resolving each flag (DESIGN §3.3)."""
 
-    guards = [_coordinators_only]
+    guards = [coordinators_only]
 
     @get("/conflicts")
     async def index(self, request: Request[Actor, str, object]) -> Template:

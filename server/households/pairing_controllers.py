@@ -11,11 +11,10 @@ from litestar.response import Redirect, Template
 
 from server.accounts.service import Actor
 from server.areas import service as areas
-from server.areas.access import managers_only
 from server.areas.pages import form_of, int_or_none, refusal
 from server.areas.service import NotFound, Refused
 from server.households import pairing_admin
-from server.web import safe_next
+from server.web import coordinators_only, safe_next
 
 AnyRequest = Request[Actor, str, Any]
 
@@ -24,7 +23,7 @@ class PairingController(Controller):
     """``/admin/pairing``."""
 
     path = "/admin/pairing"
-    guards = [managers_only]
+    guards = [coordinators_only]
 
     async def _page(self, request: AnyRequest, error: str = "", status: int = 200) -> Template:
         actor = request.user

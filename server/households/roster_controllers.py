@@ -12,12 +12,11 @@ from litestar.params import FromPath
 from litestar.response import Redirect, Response, Template
 
 from server.accounts.service import Actor
-from server.areas.access import managers_only
 from server.areas.service import NotFound
 from server.households import roster, roster_import
 from server.i18n import gettext
 from server.settings import Settings
-from server.web import language_of
+from server.web import coordinators_only, language_of
 
 AnyRequest = Request[Actor, str, Any]
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -55,7 +54,7 @@ class RosterController(Controller):
     """``/admin/roster``."""
 
     path = "/admin/roster"
-    guards = [managers_only]
+    guards = [coordinators_only]
 
     async def _index(self, request: AnyRequest, error: str = "", status: int = 200) -> Template:
         context = {"uploads": await roster_import.recent(request.user), "error": error}

@@ -2,32 +2,21 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from litestar import Controller, Request, get, post
-from litestar.connection import ASGIConnection
 from litestar.exceptions import NotFoundException
-from litestar.handlers.base import BaseRouteHandler
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
 from server.accounts.service import Actor
 from server.sync import devices
-
-
-def _coordinators_only(
-    connection: ASGIConnection[Any, Actor, Any, Any], _: BaseRouteHandler
-) -> None:
-    user = connection.scope.get("user")
-    if user is None or not user.is_coordinator:
-        raise NotFoundException()
+from server.web import coordinators_only
 
 
 class DeviceController(Controller):
     """``/devices``: list and revoke."""
 
     path = "/devices"
-    guards = [_coordinators_only]
+    guards = [coordinators_only]
 
     @get("/")
     async def index(self, request: Request[Actor, str, object]) -> Template:
