@@ -14,19 +14,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.support import LiveServer, htmx_file  # noqa: E402
+from tests.support import LiveServer, htmx_file, route_htmx  # noqa: E402
 
 PASSWORD = "bench-password"
 CACHE = Path(os.environ.get("DOORSTEP_TEST_CACHE", Path.home() / ".cache" / "doorstep-tests"))
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 
 @contextlib.contextmanager
@@ -57,14 +48,7 @@ def demo_server() -> Iterator[LiveServer]:
 
 def htmx_route(context) -> None:
     """htmx from the npm registry copy (checked against its SRI hash), not the CDN."""
-    from server.settings import DEFAULT_HTMX_INTEGRITY, DEFAULT_HTMX_URL, HTMX_VERSION
+    from server.settings import DEFAULT_HTMX_INTEGRITY, HTMX_VERSION
 
     path = htmx_file(CACHE, HTMX_VERSION, DEFAULT_HTMX_INTEGRITY)
-    context.route(
-        DEFAULT_HTMX_URL,
-        lambda route: route.fulfill(
-            path=str(path),
-            content_type="text/javascript",
-            headers={"Access-Control-Allow-Origin": "*"},
-        ),
-    )
+    route_htmx(context, path)

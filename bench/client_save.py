@@ -12,8 +12,10 @@ from __future__ import annotations
 import argparse
 import statistics
 
-from client_common import CHROMIUM_ARGS, PASSWORD, demo_server, htmx_route
+from client_common import PASSWORD, demo_server, htmx_route
 from playwright.sync_api import sync_playwright
+
+from tests.support import CHROMIUM_ARGS  # client_common put the project on the path
 
 SAVED = "已保存，待同步"
 MEASURE = """(saved) => {

@@ -11,7 +11,15 @@ from pathlib import Path
 
 import pytest
 
-from tests.support import DEMO_PASSWORD, ORIGIN, LiveServer, PostgresCluster, login
+from tests.support import (
+    CHROMIUM_ARGS,
+    DEMO_PASSWORD,
+    ORIGIN,
+    LiveServer,
+    PostgresCluster,
+    login,
+    route_htmx,
+)
 
 _WORK = Path(tempfile.mkdtemp(prefix="doorstep-tests-"))
 _CLUSTER: PostgresCluster | None = None
@@ -233,15 +241,7 @@ def browser_type_launch_args(browser_type_launch_args):
     return {
         **browser_type_launch_args,
         "executable_path": "/usr/bin/chromium",
-        "args": [
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-quic",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-        ],
+        "args": CHROMIUM_ARGS,
     }
 
 
@@ -279,14 +279,6 @@ def live_server(demo_db) -> Iterator[LiveServer]:
 @pytest.fixture
 def context(context, htmx_path):
     """Every browser context gets htmx from the registry copy instead of the CDN."""
-    from server.settings import DEFAULT_HTMX_URL
 
-    context.route(
-        DEFAULT_HTMX_URL,
-        lambda route: route.fulfill(
-            path=str(htmx_path),
-            content_type="text/javascript",
-            headers={"Access-Control-Allow-Origin": "*"},
-        ),
-    )
+    route_htmx(context, htmx_path)
     return context

@@ -22,6 +22,32 @@ ORIGIN = "http://testserver.local"
 DEMO_PASSWORD = "doorstep-demo"
 
 
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+"""Debian's Chromium as root, headless, with no calls to the outside world."""
+
+
+def route_htmx(context, path: Path) -> None:
+    """Serve the pinned htmx URL from ``path`` (the registry copy) to pages and the worker."""
+    from server.settings import DEFAULT_HTMX_URL
+
+    context.route(
+        DEFAULT_HTMX_URL,
+        lambda route: route.fulfill(
+            path=str(path),
+            content_type="text/javascript",
+            headers={"Access-Control-Allow-Origin": "*"},
+        ),
+    )
+
+
 def free_port() -> int:
     """A free loopback port."""
     with socket.socket() as s:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests.browser.phone import Phone
+from tests.support import route_htmx
 
 
 @pytest.fixture
@@ -30,20 +31,12 @@ def errors(page):
 @pytest.fixture
 def other_phone(browser, browser_context_args, htmx_path, live_server):
     """``other_phone(**context options)``: another browser (user agent, no service worker)."""
-    from server.settings import DEFAULT_HTMX_URL
 
     opened = []
 
     def make(**options):
         context = browser.new_context(**{**browser_context_args, **options})
-        context.route(
-            DEFAULT_HTMX_URL,
-            lambda route: route.fulfill(
-                path=str(htmx_path),
-                content_type="text/javascript",
-                headers={"Access-Control-Allow-Origin": "*"},
-            ),
-        )
+        route_htmx(context, htmx_path)
         opened.append(context)
         return Phone(context.new_page(), live_server)
 
