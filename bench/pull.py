@@ -254,7 +254,7 @@ def _members(rng: random.Random, ids: list[int], make_id: Any) -> list[tuple]:
 
 
 async def _pair(volunteer: int, households: list[int]) -> None:
-    from server.households import pairing
+    from server.pairings import pairing
 
     for start in range(0, len(households), BLOCK):
         await pairing.pair_many(None, volunteer, households[start : start + BLOCK])

@@ -21,15 +21,12 @@ from server.accounts.admin import AccountAdminController
 from server.accounts.controllers import LoginController
 from server.accounts.join import JoinController
 from server.areas.controllers import AdminHomeController, AreaAdminController, TeamAdminController
+from server.conflicts.controllers import ConflictController
 from server.entries.controllers import VisitController
-from server.households.controllers import (
-    ConflictController,
-    HouseholdController,
-    HouseholdEditController,
-)
-from server.households.pairing_controllers import PairingController
-from server.households.roster_controllers import RosterController
+from server.households.controllers import HouseholdController, HouseholdEditController
 from server.pages.controllers import STATIC_DIR, PlatformController
+from server.pairings.controllers import PairingController
+from server.rosters.controllers import RosterController
 from server.settings import ROOT, Settings
 from server.sync.controllers import SyncController
 from server.sync.device_pages import DeviceController

@@ -13,8 +13,8 @@ from server.areas.tables import Area, Team
 from server.audit import service as audit
 from server.db import write_transaction
 from server.entries import service as entries
-from server.households import pairing
 from server.households.tables import Household, Member
+from server.pairings import pairing
 
 COUNTIES = ["茅箭区", "张湾区", "郧阳区", "郧西县", "竹山县", "竹溪县", "房县", "丹江口市"]
 TOWNSHIPS = {

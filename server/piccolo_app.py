@@ -12,17 +12,13 @@ from server.accounts.tables import (
 )
 from server.areas.tables import Area, Team
 from server.audit.tables import AuditLog
-from server.entries.tables import Device, Entry, EntryReceipt, Visit
-from server.households.roster_tables import RosterRecord, RosterUpload
-from server.households.tables import (
-    Household,
-    HouseholdFlag,
-    HouseholdVersion,
-    Member,
-    Pairing,
-)
+from server.conflicts.tables import HouseholdFlag
+from server.entries.tables import Entry, EntryReceipt, Visit
+from server.households.tables import Household, HouseholdVersion, Member
+from server.pairings.tables import Pairing
+from server.rosters.tables import RosterRecord, RosterUpload
 from server.settings import ROOT
-from server.sync.tables import SyncChange, SyncCounter
+from server.sync.tables import Device, SyncChange, SyncCounter
 from server.system.tables import SystemValue
 
 APP_CONFIG = AppConfig(

@@ -88,13 +88,13 @@ async def household_row(household_id: int) -> dict:
 
 async def pair(username: str, household_id: int) -> bool:
     """Pair a demo volunteer with a household through the service."""
-    from server.households import pairing
+    from server.pairings import pairing
 
     return await pairing.pair(None, await account_id(username), household_id)
 
 
 async def unpair(username: str, household_id: int) -> bool:
     """End a demo volunteer's pairing through the service."""
-    from server.households import pairing
+    from server.pairings import pairing
 
     return await pairing.unpair(None, await account_id(username), household_id)

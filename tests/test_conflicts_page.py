@@ -23,7 +23,7 @@ def flag_ids(html: str) -> list[str]:
 
 
 async def open_flags(household_id: int) -> list[dict]:
-    from server.households.tables import HouseholdFlag
+    from server.conflicts.tables import HouseholdFlag
 
     return await HouseholdFlag.select().where(
         (HouseholdFlag.household == household_id) & HouseholdFlag.resolved_at.is_null()

@@ -91,7 +91,7 @@ def test_a_coordinator_cannot_revoke_a_device_outside_their_areas(as_user, db):
     assert "far-phon" not in coord.get("/devices").text
 
     async def row_id():
-        from server.entries.tables import Device
+        from server.sync.tables import Device
 
         row = await Device.select(Device.id).where(Device.device_id == "far-phone-1").first()
         return str(row["id"])

@@ -20,7 +20,7 @@ from tests.support import csrf, form_fields
 
 
 async def open_flags(household_id: int) -> list[dict]:
-    from server.households.tables import HouseholdFlag
+    from server.conflicts.tables import HouseholdFlag
 
     rows = await HouseholdFlag.select().where(
         (HouseholdFlag.household == household_id) & HouseholdFlag.resolved_at.is_null()

@@ -98,7 +98,7 @@ def _import_unpaired_village(coord, village: str, count: int) -> None:
 
 
 def test_spreading_a_village_across_a_team_takes_turns(coord, db):
-    from server.households.tables import Pairing
+    from server.pairings.tables import Pairing
 
     _import_unpaired_village(coord, "樱桃沟村", 5)
     response = post_form(

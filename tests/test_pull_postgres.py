@@ -46,7 +46,8 @@ def apply_changes(held: dict, changes: list[dict]) -> None:
 async def _writer(rng: random.Random, index: int, context: dict) -> None:
     from server.db import engine
     from server.entries.service import ingest
-    from server.households import pairing, service
+    from server.households import service
+    from server.pairings import pairing
 
     async with engine().transaction():
         # Open, holding nothing yet, while later writers commit.

@@ -199,7 +199,7 @@ def test_a_field_correction_is_flagged_not_overwritten_by_an_import(coord, vol1,
 
 
 def test_an_import_flag_keeps_both_values_for_the_coordinator(coord, vol1, db):
-    from server.households.tables import HouseholdFlag
+    from server.conflicts.tables import HouseholdFlag
 
     import_file(coord, xlsx(GOOD))
     _paired_with_vol1(coord, db, "T001")

@@ -133,7 +133,7 @@ def test_the_answer_carries_server_time_and_epoch(vol1, db):
 
 
 def test_each_device_is_recorded_with_its_backlog(vol1, db):
-    from server.entries.tables import Device
+    from server.sync.tables import Device
 
     [household, *_] = db(household_ids_of, "vol1")
     push(vol1, [visit(household), visit(household)])

@@ -12,10 +12,10 @@ from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
 from server.accounts import management, onboarding
-from server.accounts.service import Actor
+from server.actor import Actor
 from server.areas import service as areas
-from server.areas.pages import done, form_of, int_or_none, refusal
 from server.areas.service import NotFound, Refused
+from server.forms import done, form_of, int_or_none, refusal
 from server.households.service import paired_household_ids
 from server.settings import Settings
 from server.web import coordinators_only

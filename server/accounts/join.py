@@ -15,8 +15,8 @@ from litestar.response import Redirect, Response, Template
 
 from server.accounts import onboarding
 from server.accounts.service import LoginThrottled, start_session
-from server.areas.pages import form_of, refusal
 from server.areas.service import Refused
+from server.forms import form_of, refusal
 from server.settings import Settings
 from server.web import SESSION_COOKIE, safe_next, t
 

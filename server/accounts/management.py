@@ -11,8 +11,8 @@ import secrets
 from typing import Any
 
 from server.accounts import service as accounts
-from server.accounts.service import Actor
 from server.accounts.tables import ROLES, Account, AuthSession, DevicePin, JoinToken
+from server.actor import Actor
 from server.areas import service as areas
 from server.areas.access import covers
 from server.areas.service import NotFound, Refused

@@ -23,8 +23,9 @@ from argon2.exceptions import InvalidHashError, VerificationError
 
 from server.accounts import management
 from server.accounts import service as accounts
-from server.accounts.service import Actor, LoginThrottled, now
+from server.accounts.service import LoginThrottled
 from server.accounts.tables import Account, DevicePin, JoinToken
+from server.actor import Actor, now
 from server.areas.service import Refused
 from server.audit import service as audit
 from server.db import write_transaction

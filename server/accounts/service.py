@@ -5,12 +5,12 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import secrets
-from dataclasses import dataclass
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from server.accounts.tables import ROLES, Account, AuthSession, CoordinatorArea, LoginAttempt
+from server.actor import Actor, now
 from server.areas.tables import Area
 from server.audit import service as audit
 from server.db import write_transaction
@@ -18,33 +18,6 @@ from server.db import write_transaction
 _hasher = PasswordHasher()
 # Verifying against this keeps a login for an unknown name as slow as a real one.
 _DUMMY_HASH = _hasher.hash("doorstep-timing-equaliser")
-
-
-@dataclass(frozen=True)
-class Actor:
-    """The logged-in account as the services see it."""
-
-    id: int
-    username: str
-    display_name: str
-    role: str
-    team_id: int | None
-    language: str | None
-    area_paths: tuple[str, ...] = ()
-    """For coordinators: the paths of their areas (everything under them is in scope)."""
-
-    @property
-    def is_coordinator(self) -> bool:
-        return self.role in ("coordinator", "admin")
-
-    @property
-    def is_admin(self) -> bool:
-        return self.role == "admin"
-
-
-def now() -> dt.datetime:
-    """The current time in UTC (the server stores UTC)."""
-    return dt.datetime.now(dt.UTC)
 
 
 def hash_password(password: str) -> str:

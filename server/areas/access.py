@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from server.accounts.service import Actor
+from server.actor import Actor
 
 
 def covers(actor: Actor, path: str | None) -> bool:

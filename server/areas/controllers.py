@@ -9,10 +9,10 @@ from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
-from server.accounts.service import Actor
+from server.actor import Actor
 from server.areas import service
-from server.areas.pages import done, form_of, int_or_none, refusal
 from server.areas.service import NotFound, Refused
+from server.forms import done, form_of, int_or_none, refusal
 from server.web import coordinators_only
 
 AnyRequest = Request[Actor, str, Any]

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from server.accounts.service import Actor
 from server.accounts.tables import Account
+from server.actor import Actor
 from server.areas.access import covers
 from server.areas.tables import Area, Team
 from server.audit import service as audit

@@ -12,7 +12,7 @@ from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
 from litestar.response import Response, Template
 
-from server.accounts.service import Actor
+from server.actor import Actor
 from server.entries import forms, service
 from server.households import service as households
 from server.settings import Settings

@@ -23,7 +23,7 @@ from server.households.tables import Member
 from server.i18n import N_
 
 if TYPE_CHECKING:
-    from server.accounts.service import Actor
+    from server.actor import Actor
     from server.entries.service import Prepared, Problem
 
 UUID_PATTERN = r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"

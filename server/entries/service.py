@@ -19,17 +19,17 @@ from typing import Any
 import msgspec
 from piccolo.table import Table
 
-from server.accounts.service import Actor
 from server.accounts.tables import Account
+from server.actor import Actor
 from server.audit.tables import AuditLog
 from server.db import insert_rows, write_transaction
 from server.entries import household_patch
 from server.entries.content_hash import canonical_hash
 from server.entries.schemas import EntryIn, EntryResult, VisitV1
 from server.entries.tables import Entry, EntryReceipt, Visit
-from server.households import changelog
 from server.households import service as households
 from server.i18n import N_, gettext
+from server.sync import changelog
 
 MESSAGES = {
     "invalid_entry": N_("This entry is malformed: {detail}"),

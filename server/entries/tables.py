@@ -75,17 +75,3 @@ class Visit(Table):
     accuracy = Float(null=True, default=None)
     voided = Boolean(default=False)
     """Set when a later correction voids this visit."""
-
-
-class Device(Table):
-    """A phone (or browser) that syncs, with what it last told the server."""
-
-    device_id = Varchar(length=64, unique=True)
-    account = ForeignKey(references=Account, index=True)
-    app_version = Varchar(length=32, default="")
-    last_seen_at = Timestamptz(default=TimestamptzNow())
-    pending_count = Integer(default=0)
-    oldest_pending_at = Varchar(length=40, default="")
-    clock_offset_ms = Integer(default=0)
-    """Server time minus device time at the last sync."""
-    revoked = Boolean(default=False)

@@ -8,13 +8,15 @@ import operator
 from dataclasses import dataclass, field
 from typing import Any
 
-from server.accounts.service import Actor
 from server.accounts.tables import Account
+from server.actor import Actor
 from server.areas.tables import Area
 from server.db import fetch, is_sqlite, write_transaction
 from server.entries.tables import Visit
-from server.households import changelog, fields, versions
-from server.households.tables import Household, Member, Pairing
+from server.households import fields, versions
+from server.households.tables import Household, Member
+from server.pairings.tables import Pairing
+from server.sync import changelog
 
 NEED_AREAS = ("health", "training", "livelihood", "work_school")
 PAIRING_GRACE = dt.timedelta(days=7)

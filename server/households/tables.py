@@ -1,4 +1,4 @@
-"""Households, their members, and the pairings of volunteers with households."""
+"""Households, their members, and the versions their changes made."""
 
 from piccolo.columns import (
     UUID,
@@ -46,15 +46,6 @@ class Member(Table):
     removed = Boolean(default=False)
 
 
-class Pairing(Table):
-    """A volunteer paired with a household (结对) from ``started_at`` until ``ended_at``."""
-
-    volunteer = ForeignKey(references=Account, index=True)
-    household = ForeignKey(references=Household, index=True)
-    started_at = Timestamptz(default=TimestamptzNow())
-    ended_at = Timestamptz(null=True, default=None)
-
-
 class HouseholdVersion(Table):
     """Who made each version of a household, from which device, and what it changed.
 
@@ -75,37 +66,7 @@ class HouseholdVersion(Table):
     entry_id = Varchar(length=36, default="")
     """The ``household_patch`` entry behind it, if any."""
     before = Text(default="{}")
-    """JSON: the changed fields' values before (field keys as in ``conflicts.py``)."""
+    """JSON: the changed fields' values before (field keys as in ``fields.py``)."""
     after = Text(default="{}")
     """JSON: the changed fields' values after."""
     created_at = Timestamptz(default=TimestamptzNow())
-
-
-class HouseholdFlag(Table):
-    """A change that raced another one; the household stays flagged until resolved.
-
-    ``values`` keeps both competing values of every field involved, so nothing
-    is lost whichever one was applied.
-    """
-
-    household = ForeignKey(references=Household, index=True)
-    severity = Varchar(length=8)
-    """``hard`` when the same field was changed by both, ``soft`` when different fields were."""
-    actor = ForeignKey(references=Account, null=True)
-    """Who made the change that raced (the later one)."""
-    device_id = Varchar(length=64, default="")
-    source = Varchar(length=16)
-    entry_id = Varchar(length=36, default="")
-    base_version = Integer()
-    """The version the later change was based on."""
-    version = Integer()
-    """The household's version once the later change was applied."""
-    others = Text(default="[]")
-    """JSON: the versions made meanwhile by others (version, actor, name, device, source)."""
-    values = Text(default="{}")
-    """JSON: ``{field: {base, theirs, mine, theirs_changed, mine_changed, hard}}``."""
-    created_at = Timestamptz(default=TimestamptzNow())
-    resolved_at = Timestamptz(null=True, default=None)
-    resolved_by = ForeignKey(references=Account, null=True)
-    resolution = Text(default="")
-    """JSON: the value chosen for each field."""

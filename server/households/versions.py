@@ -9,8 +9,9 @@ from typing import Any
 
 from server.accounts.tables import Account
 from server.audit import service as audit
+from server.conflicts.tables import HouseholdFlag
 from server.households import fields
-from server.households.tables import Household, HouseholdFlag, HouseholdVersion, Member
+from server.households.tables import Household, HouseholdVersion, Member
 
 
 def _json(value: Any) -> str:

@@ -9,7 +9,7 @@ from litestar import Controller, Request, post
 from litestar.response import Response
 
 from server.accounts import service as accounts
-from server.accounts.service import Actor
+from server.actor import Actor, now
 from server.entries import service as entries
 from server.entries.schemas import SyncPush, SyncPushResult
 from server.settings import Settings
@@ -94,7 +94,7 @@ class SyncController(Controller):
         await accounts.extend_session(request.auth, settings.session_days)
         result = SyncPushResult(
             results=results,
-            server_time=accounts.now().isoformat(timespec="milliseconds"),
+            server_time=now().isoformat(timespec="milliseconds"),
             epoch=await system.epoch(),
         )
         return Response(result, status_code=200)

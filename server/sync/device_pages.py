@@ -7,7 +7,7 @@ from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
-from server.accounts.service import Actor
+from server.actor import Actor
 from server.sync import devices
 from server.web import coordinators_only
 

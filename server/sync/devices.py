@@ -6,13 +6,13 @@ import functools
 import operator
 from typing import Any
 
-from server.accounts.service import Actor
 from server.accounts.tables import Account
+from server.actor import Actor
 from server.audit import service as audit
 from server.db import write_transaction
-from server.entries.tables import Device
-from server.households.tables import Pairing
 from server.i18n import N_
+from server.pairings.tables import Pairing
+from server.sync.tables import Device
 
 REVOKED = N_("This device was removed by a coordinator. The data saved on it is being cleared.")
 """The message of a 410 ``device_revoked`` answer to a push or a pull."""

@@ -8,7 +8,8 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from server.accounts.service import Actor, load_actor
+from server.accounts.service import load_actor
+from server.actor import Actor
 from server.areas.tables import Team
 from server.audit import service as audit
 from server.db import write_transaction

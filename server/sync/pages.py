@@ -10,7 +10,7 @@ from litestar.datastructures import UploadFile
 from litestar.exceptions import PermissionDeniedException
 from litestar.response import Template
 
-from server.accounts.service import Actor
+from server.actor import Actor
 from server.entries import service as entries
 from server.i18n import N_, gettext
 from server.sync import imports

@@ -14,7 +14,7 @@ from litestar.response import Response
 from msgspec import Struct
 
 from server.accounts import service as accounts
-from server.accounts.service import Actor
+from server.actor import Actor
 from server.i18n import N_
 from server.settings import Settings
 from server.sync import devices

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from server.accounts.service import now
+from server.actor import now
 from server.db import write_transaction
-from server.entries.tables import Device
+from server.sync.tables import Device
 
 
 async def record_device(

@@ -1,6 +1,7 @@
-"""The change log that ``GET /api/sync/pull`` reads, and the counter that orders it."""
+"""The phones that sync, the change log that ``GET /api/sync/pull`` reads, and its counter."""
 
-from piccolo.columns import BigInt, Boolean, ForeignKey, Integer, Text, Varchar
+from piccolo.columns import BigInt, Boolean, ForeignKey, Integer, Text, Timestamptz, Varchar
+from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
 
 from server.accounts.tables import Account
@@ -34,3 +35,17 @@ class SyncChange(Table):
     deleted = Boolean(default=False)
     data = Text(default="{}")
     """JSON, sent to the phone as it is."""
+
+
+class Device(Table):
+    """A phone (or browser) that syncs, with what it last told the server."""
+
+    device_id = Varchar(length=64, unique=True)
+    account = ForeignKey(references=Account, index=True)
+    app_version = Varchar(length=32, default="")
+    last_seen_at = Timestamptz(default=TimestamptzNow())
+    pending_count = Integer(default=0)
+    oldest_pending_at = Varchar(length=40, default="")
+    clock_offset_ms = Integer(default=0)
+    """Server time minus device time at the last sync."""
+    revoked = Boolean(default=False)

@@ -60,7 +60,7 @@ def test_an_entry_the_server_cannot_take_yet_stays_pending_not_refused(phone, co
 
 
 async def _revoke_all_devices() -> None:
-    from server.entries.tables import Device
+    from server.sync.tables import Device
 
     await Device.update({Device.revoked: True}, force=True)
 

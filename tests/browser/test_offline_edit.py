@@ -19,7 +19,7 @@ HARD_CONFLICT = "期间有其他人修改了该住户的同一项信息"
 
 
 async def open_flags(household_id: int) -> list[dict]:
-    from server.households.tables import HouseholdFlag
+    from server.conflicts.tables import HouseholdFlag
 
     rows = await HouseholdFlag.select().where(
         (HouseholdFlag.household == household_id) & HouseholdFlag.resolved_at.is_null()

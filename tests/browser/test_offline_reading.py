@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from server.households.pairing import pair, unpair
+from server.pairings.pairing import pair, unpair
 from tests.browser.phone import receipts, visits_of
 from tests.helpers import household_ids_of
 from tests.pull_helpers import account_id
@@ -191,7 +191,7 @@ def test_a_household_edit_draft_survives_a_reload(phone, db):
 
 
 async def revoke_every_device() -> None:
-    from server.entries.tables import Device
+    from server.sync.tables import Device
 
     await Device.update({Device.revoked: True}, force=True)
 

@@ -9,11 +9,11 @@ from litestar import Controller, Request, get, post
 from litestar.exceptions import NotFoundException
 from litestar.response import Redirect, Template
 
-from server.accounts.service import Actor
+from server.actor import Actor
 from server.areas import service as areas
-from server.areas.pages import form_of, int_or_none, refusal
 from server.areas.service import NotFound, Refused
-from server.households import pairing_admin
+from server.forms import form_of, int_or_none, refusal
+from server.pairings import service
 from server.web import coordinators_only, safe_next
 
 AnyRequest = Request[Actor, str, Any]
@@ -31,8 +31,8 @@ class PairingController(Controller):
         volunteer_id = int_or_none(request.query_params.get("volunteer"))
         context: dict[str, Any] = {
             "villages": await areas.villages(actor),
-            "volunteers": await pairing_admin.volunteers(actor),
-            "teams": await pairing_admin.team_names(actor),
+            "volunteers": await service.volunteers(actor),
+            "teams": await service.team_names(actor),
             "village_id": village_id,
             "volunteer_id": volunteer_id,
             "households": [],
@@ -41,12 +41,10 @@ class PairingController(Controller):
         }
         try:
             if village_id is not None:
-                context["households"] = await pairing_admin.village_households(actor, village_id)
+                context["households"] = await service.village_households(actor, village_id)
             elif volunteer_id is not None:
-                context["households"] = await pairing_admin.volunteer_households(
-                    actor, volunteer_id
-                )
-                context["volunteer_name"] = await pairing_admin.display_name(volunteer_id)
+                context["households"] = await service.volunteer_households(actor, volunteer_id)
+                context["volunteer_name"] = await service.display_name(volunteer_id)
         except NotFound:
             raise NotFoundException() from None
         return Template("admin_pairing.html", context=context, status_code=status)
@@ -63,7 +61,7 @@ class PairingController(Controller):
         except NotFound:
             raise NotFoundException() from None
         except Refused as refused:
-            message = refusal(request, refused.code, pairing_admin.MESSAGES, areas.MESSAGES)
+            message = refusal(request, refused.code, service.MESSAGES, areas.MESSAGES)
             return await self._page(request, message, 422)
         back = safe_next(form.get("next") or "/admin/pairing")
         separator = "&" if "?" in back else "?"
@@ -74,7 +72,7 @@ class PairingController(Controller):
         """Pair one household with one volunteer."""
         return await self._change(
             request,
-            lambda f: pairing_admin.pair(
+            lambda f: service.pair(
                 request.user, int_or_none(f.get("volunteer")), int_or_none(f.get("household"))
             ),
         )
@@ -84,7 +82,7 @@ class PairingController(Controller):
         """End one pairing (the volunteer's phone drops the household at its next pull)."""
         return await self._change(
             request,
-            lambda f: pairing_admin.unpair(
+            lambda f: service.unpair(
                 request.user, int_or_none(f.get("volunteer")), int_or_none(f.get("household"))
             ),
         )
@@ -94,7 +92,7 @@ class PairingController(Controller):
         """Pair every household of a village with one volunteer."""
         return await self._change(
             request,
-            lambda f: pairing_admin.pair_village(
+            lambda f: service.pair_village(
                 request.user, int_or_none(f.get("village")), int_or_none(f.get("volunteer"))
             ),
         )
@@ -104,7 +102,7 @@ class PairingController(Controller):
         """Share a village's unpaired households among a team's volunteers, in turn."""
         return await self._change(
             request,
-            lambda f: pairing_admin.spread_village(
+            lambda f: service.spread_village(
                 request.user, int_or_none(f.get("village")), int_or_none(f.get("team"))
             ),
         )

@@ -11,15 +11,16 @@ from collections import defaultdict
 from typing import Any
 
 from server.accounts import management
-from server.accounts.service import Actor
 from server.accounts.tables import Account
+from server.actor import Actor
 from server.areas import service as areas
 from server.areas.access import covers
 from server.areas.service import NotFound, Refused
 from server.db import write_transaction
-from server.households import pairing
-from server.households.tables import Household, Pairing
+from server.households.tables import Household
 from server.i18n import N_
+from server.pairings import pairing
+from server.pairings.tables import Pairing
 
 MESSAGES = {
     "no_volunteers": N_("This team has no active volunteers."),

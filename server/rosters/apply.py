@@ -12,15 +12,15 @@ from typing import Any
 
 from piccolo.table import Table
 
-from server.accounts.service import Actor
+from server.actor import Actor
 from server.areas.access import covers
 from server.audit.tables import AuditLog
 from server.db import engine, is_sqlite
-from server.households import changelog
 from server.households import service as households
-from server.households.roster import TEXT_FIELDS
-from server.households.roster_tables import RosterRecord
 from server.households.tables import Household, Member
+from server.rosters.reader import TEXT_FIELDS
+from server.rosters.tables import RosterRecord
+from server.sync import changelog
 
 _BULK = 500
 """Rows per INSERT (PostgreSQL allows 32,767 parameters per statement)."""

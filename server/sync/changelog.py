@@ -38,7 +38,8 @@ from server.areas.tables import Area
 from server.db import engine, fetch, insert_rows
 from server.entries.tables import Visit
 from server.households import service as households
-from server.households.tables import Household, Member, Pairing
+from server.households.tables import Household, Member
+from server.pairings.tables import Pairing
 from server.sync.tables import SyncChange, SyncCounter
 
 COUNTER = "changes"

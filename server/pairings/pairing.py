@@ -10,8 +10,9 @@ import datetime as dt
 from server.audit import service as audit
 from server.audit.tables import AuditLog
 from server.db import write_transaction
-from server.households import changelog
-from server.households.tables import Household, Pairing
+from server.households.tables import Household
+from server.pairings.tables import Pairing
+from server.sync import changelog
 
 
 def _chunks(ids: list[int], size: int = 2000) -> list[list[int]]:

@@ -16,16 +16,17 @@ import json
 from pathlib import Path
 from typing import Any
 
-from server.accounts.service import Actor
+from server.actor import Actor
 from server.areas import service as areas
 from server.areas.access import covers
 from server.areas.service import NotFound
 from server.audit import service as audit
+from server.conflicts.tables import HouseholdFlag
 from server.db import write_transaction
-from server.households import roster
-from server.households.roster_apply import apply_chunk, branch
-from server.households.roster_tables import RosterRecord, RosterUpload
-from server.households.tables import Household, HouseholdFlag
+from server.households.tables import Household
+from server.rosters import reader
+from server.rosters.apply import apply_chunk, branch
+from server.rosters.tables import RosterRecord, RosterUpload
 from server.settings import Settings
 
 CHUNK = 500
@@ -38,17 +39,17 @@ def folder(settings: Settings, upload_id: int) -> Path:
     return settings.data_dir / "roster" / str(upload_id)
 
 
-def _check_file(filename: str, data: bytes) -> list[roster.Row]:
-    rows = roster.rows_of(roster.read_table(data, roster.file_kind(filename)))
-    roster.mark_duplicates(rows)
+def _check_file(filename: str, data: bytes) -> list[reader.Row]:
+    rows = reader.rows_of(reader.read_table(data, reader.file_kind(filename)))
+    reader.mark_duplicates(rows)
     return rows
 
 
-async def _check_against_database(actor: Actor, rows: list[roster.Row]) -> dict[str, int]:
+async def _check_against_database(actor: Actor, rows: list[reader.Row]) -> dict[str, int]:
     """Villages and codes as the database has them; returns what the import would do."""
-    index = roster.village_index(await areas.villages(actor))
+    index = reader.village_index(await areas.villages(actor))
     for row in rows:
-        roster.resolve_village(row, index)
+        reader.resolve_village(row, index)
     codes = [r.values["code"] for r in rows if r.values["code"]]
     existing: dict[str, dict[str, Any]] = {}
     for start in range(0, len(codes), _LOOKUP):
@@ -80,7 +81,7 @@ async def _check_against_database(actor: Actor, rows: list[roster.Row]) -> dict[
             row.problem("moved", code=row.values["code"], village=found["village.name"])
         if row.problems:
             continue
-        row.values["hash"] = roster.row_hash(row.values)
+        row.values["hash"] = reader.row_hash(row.values)
         if found is None:
             summary["new"] += 1
         elif hashes.get(found["id"]) == row.values["hash"]:
@@ -94,7 +95,7 @@ async def upload(actor: Actor, filename: str, data: bytes, settings: Settings) -
     """Check a roster file and keep it for the import; returns the upload's id.
 
     Writes no household: the preview lists every problem first. Raises
-    roster.FileProblem when the file as a whole cannot be used.
+    reader.FileProblem when the file as a whole cannot be used.
     """
     filename = Path(filename or "roster").name[-200:]
     rows = await asyncio.to_thread(_check_file, filename, data)
@@ -131,7 +132,7 @@ async def upload(actor: Actor, filename: str, data: bytes, settings: Settings) -
         )
     target = folder(settings, upload_id)
     target.mkdir(parents=True, exist_ok=True)
-    (target / f"original.{roster.file_kind(filename)}").write_bytes(data)
+    (target / f"original.{reader.file_kind(filename)}").write_bytes(data)
     checked = {"rows": good, "problems": bad, "summary": summary}
     (target / "checked.json").write_text(json.dumps(checked, ensure_ascii=False))
     return upload_id

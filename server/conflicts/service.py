@@ -10,12 +10,13 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from server.accounts.service import Actor
+from server.actor import Actor
 from server.audit import service as audit
+from server.conflicts.tables import HouseholdFlag
 from server.db import write_transaction
 from server.households import fields
 from server.households import service as households
-from server.households.tables import Household, HouseholdFlag
+from server.households.tables import Household
 from server.i18n import N_
 
 PHONE = re.compile(r"^[0-9+\-() ]*$")

@@ -11,10 +11,10 @@ from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
 from litestar.response import Redirect, Response, Template
 
-from server.accounts.service import Actor
+from server.actor import Actor
 from server.areas.service import NotFound
-from server.households import roster, roster_import
 from server.i18n import gettext
+from server.rosters import reader, service
 from server.settings import Settings
 from server.web import coordinators_only, language_of
 
@@ -26,22 +26,22 @@ def describe(language: str, problem: dict[str, Any]) -> str:
     """A row's problem in the reader's language."""
     params = dict(problem["params"])
     if "column" in params:
-        params["column"] = gettext(language, roster.HEADERS[params["column"]])
-    return gettext(language, roster.MESSAGES[problem["code"]], **params)
+        params["column"] = gettext(language, reader.HEADERS[params["column"]])
+    return gettext(language, reader.MESSAGES[problem["code"]], **params)
 
 
 async def _context(request: AnyRequest, upload_id: int, settings: Settings) -> dict[str, Any]:
     try:
-        upload = await roster_import.find(request.user, upload_id)
+        upload = await service.find(request.user, upload_id)
     except NotFound:
         raise NotFoundException() from None
     language = language_of(request)
-    checked = roster_import.checked(settings, upload_id)
+    checked = service.checked(settings, upload_id)
     problems = [
         {**p, "messages": [describe(language, x) for x in p["problems"]]}
         for p in checked["problems"]
     ]
-    flagged = await roster_import.flagged(upload_id) if upload["status"] == "done" else []
+    flagged = await service.flagged(upload_id) if upload["status"] == "done" else []
     return {
         "upload": upload,
         "problems": problems,
@@ -57,7 +57,7 @@ class RosterController(Controller):
     guards = [coordinators_only]
 
     async def _index(self, request: AnyRequest, error: str = "", status: int = 200) -> Template:
-        context = {"uploads": await roster_import.recent(request.user), "error": error}
+        context = {"uploads": await service.recent(request.user), "error": error}
         return Template("admin_roster.html", context=context, status_code=status)
 
     @get("/")
@@ -72,13 +72,13 @@ class RosterController(Controller):
         """Check the file and keep it; the preview comes next (nothing is imported yet)."""
         file = (await request.form()).get("file")
         if not isinstance(file, UploadFile) or not file.filename:
-            message = gettext(language_of(request), roster.MESSAGES["file_type"])
+            message = gettext(language_of(request), reader.MESSAGES["file_type"])
             return await self._index(request, message, 422)
-        data = await file.read(roster.MAX_BYTES + 1)
+        data = await file.read(reader.MAX_BYTES + 1)
         try:
-            upload_id = await roster_import.upload(request.user, file.filename, data, settings)
-        except roster.FileProblem as problem:
-            message = gettext(language_of(request), roster.MESSAGES[problem.code], **problem.params)
+            upload_id = await service.upload(request.user, file.filename, data, settings)
+        except reader.FileProblem as problem:
+            message = gettext(language_of(request), reader.MESSAGES[problem.code], **problem.params)
             return await self._index(request, message, 422)
         return Redirect(f"/admin/roster/{upload_id}", status_code=303)
 
@@ -86,7 +86,7 @@ class RosterController(Controller):
     async def template_xlsx(self) -> Response:
         """An empty roster with the right columns, and a sheet explaining them."""
         return Response(
-            roster.template_xlsx(),
+            reader.template_xlsx(),
             media_type=XLSX,
             headers={"Content-Disposition": 'attachment; filename="roster-template.xlsx"'},
         )
@@ -95,7 +95,7 @@ class RosterController(Controller):
     async def template_csv(self) -> Response:
         """The header row as CSV."""
         return Response(
-            roster.template_csv(),
+            reader.template_csv(),
             media_type="text/csv; charset=utf-8",
             headers={"Content-Disposition": 'attachment; filename="roster-template.csv"'},
         )
@@ -116,9 +116,9 @@ class RosterController(Controller):
         """Import the previewed rows: in one request without JavaScript, else step by step."""
         try:
             if request.headers.get("hx-request"):
-                await roster_import.step(request.user, upload_id, settings)
+                await service.step(request.user, upload_id, settings)
                 return await self._fragment(request, upload_id, settings)
-            await roster_import.run(request.user, upload_id, settings)
+            await service.run(request.user, upload_id, settings)
         except NotFound:
             raise NotFoundException() from None
         return Redirect(f"/admin/roster/{upload_id}", status_code=303)
@@ -129,7 +129,7 @@ class RosterController(Controller):
     ) -> Template:
         """One more chunk; the returned fragment asks for the next until it is done."""
         try:
-            await roster_import.step(request.user, upload_id, settings)
+            await service.step(request.user, upload_id, settings)
         except NotFound:
             raise NotFoundException() from None
         return await self._fragment(request, upload_id, settings)
