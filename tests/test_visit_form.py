@@ -140,3 +140,61 @@ def test_a_form_post_without_the_csrf_token_is_refused(vol1, db):
     del fields["_csrf_token"]
     response = vol1.post(f"/households/{household}/visit", data=fields, follow_redirects=False)
     assert response.status_code == 403
+
+
+def test_a_fresh_form_has_no_need_level_chosen(vol1, db):
+    [household, *_] = db(household_ids_of, "vol1")
+    page = vol1.get(f"/households/{household}/visit").text
+    assert page.count('type="radio" name="needs.') == 12
+    assert "checked" not in page.split('name="follow_up"')[0]
+
+
+def test_a_visit_with_areas_left_unanswered_is_refused_naming_them(vol1, db):
+    [household, *_] = db(household_ids_of, "vol1")
+    before = _visits(db, household)
+    fields = visit_form(vol1, household)
+    del fields["needs.health.level"], fields["needs.livelihood.level"]
+    fields["needs.training.note"] = "想学电工"
+    response = vol1.post(f"/households/{household}/visit", data=fields, follow_redirects=False)
+    assert response.status_code == 422
+    errors = errors_in(response.text)
+    assert "尚未保存：请为身体健康、产业发展选择需求程度。" in errors
+    choose = "请选择：无需求、有需求或急需。"
+    assert f'id="err-needs-health-level" class="error">{choose}' in response.text
+    assert 'id="err-needs-livelihood-level" class="error">请选择' in response.text
+    assert 'id="err-needs-training-level" class="error"></p>' in response.text
+    assert "想学电工" in response.text
+    assert _visits(db, household) == before
+
+
+def test_unanswered_areas_are_said_together_with_the_other_mistakes(vol1, db):
+    [household, *_] = db(household_ids_of, "vol1")
+    fields = visit_form(vol1, household)
+    del fields["needs.health.level"]
+    fields["needs.work_school.level"] = "urgent"
+    response = vol1.post(f"/households/{household}/visit", data=fields, follow_redirects=False)
+    assert response.status_code == 422
+    assert "请说明急需的内容。" in errors_in(response.text)
+    assert "尚未保存：请为身体健康选择需求程度。" in errors_in(response.text)
+
+
+def test_the_inline_check_leaves_areas_not_reached_yet_alone(vol1, db):
+    [household, *_] = db(household_ids_of, "vol1")
+    fields = visit_form(vol1, household)
+    del fields["needs.training.level"]
+    response = vol1.post(
+        f"/households/{household}/visit/check", data=fields, headers={"HX-Request": "true"}
+    )
+    assert response.status_code == 200
+    assert errors_in(response.text) == []
+
+
+def test_a_note_over_the_limit_is_said_next_to_it_and_kept_whole(vol1, db):
+    [household, *_] = db(household_ids_of, "vol1")
+    fields = visit_form(vol1, household)
+    fields["needs.health.note"] = "药" * 501
+    response = vol1.post(f"/households/{household}/visit", data=fields, follow_redirects=False)
+    assert response.status_code == 422
+    too_long = "内容过长：最多 500 个字。请删减；已填写的内容没有被截掉。"
+    assert f'id="err-needs-health-note" class="error">{too_long}' in response.text
+    assert "药" * 501 in response.text

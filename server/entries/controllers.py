@@ -15,6 +15,7 @@ from litestar.response import Response, Template
 from server.actor import Actor
 from server.entries import forms, service
 from server.households import service as households
+from server.i18n import gettext
 from server.settings import Settings
 from server.web import language_of
 
@@ -22,19 +23,36 @@ AnyRequest = Request[Actor, str, Any]
 
 
 async def _errors(
-    request: AnyRequest, values: dict[str, Any], household_id: FromPath[int], zone: ZoneInfo
+    request: AnyRequest,
+    values: dict[str, Any],
+    household_id: FromPath[int],
+    zone: ZoneInfo,
+    *,
+    inline: bool = False,
 ):
     entry, problems = forms.to_entry(values, household_id, zone)
+    if inline:
+        # While the form is being filled in, the areas not reached yet are no mistake.
+        problems = [p for p in problems if p.code != "need_unanswered"]
     recorded_at = service.parse_time(entry["recorded_at"])
     if recorded_at is None:
         problems.append(service.Problem("bad_time", "visited_at"))
-    elif not problems:
-        problems = (await service.check_visit(entry["data"], recorded_at)).problems
+    elif not any(p.field in ("visited_at", "location") for p in problems):
+        # The areas still unanswered are left out of the data: check the rest all the same,
+        # so every mistake is said at once.
+        problems += (await service.check_visit(entry["data"], recorded_at)).problems
     language = language_of(request)
     errors: dict[str, str] = {}
+    summary = forms.unanswered_summary(language, problems)
+    if summary:
+        errors["form"] = summary
     for problem in problems:
         name = forms.FIELD_NAMES.get(problem.field, "form")
-        errors.setdefault(name, service.message(language, problem.code, field=problem.field))
+        if problem.code in forms.MESSAGES:
+            text = gettext(language, forms.MESSAGES[problem.code])
+        else:
+            text = service.message(language, problem.code, field=problem.field)
+        errors.setdefault(name, text)
     return entry, errors
 
 
@@ -88,7 +106,8 @@ class VisitController(Controller):
         """Inline validation while the form is filled in (htmx, out-of-band error slots)."""
         await _page_context(request.user, household_id)
         values = forms.values_of(await request.form())
-        _, errors = await _errors(request, values, household_id, ZoneInfo(settings.time_zone))
+        zone = ZoneInfo(settings.time_zone)
+        _, errors = await _errors(request, values, household_id, zone, inline=True)
         slots = sorted(set(forms.FIELD_NAMES.values()) | {"form"})
         return Template("_visit_errors.html", context={"errors": errors, "slots": slots})
 

@@ -9,8 +9,22 @@ from zoneinfo import ZoneInfo
 
 from server.entries.service import Problem
 from server.households.service import NEED_AREAS
+from server.i18n import N_, gettext
 
 LEVELS = ("none", "some", "urgent")
+AREA_LABELS = {
+    "health": N_("Health"),
+    "training": N_("Job training"),
+    "livelihood": N_("Livelihood"),
+    "work_school": N_("Work and school"),
+}
+MESSAGES = {
+    "need_unanswered": N_("Choose one: no need, some need or urgent."),
+    "needs_unanswered": N_("Not saved yet: choose a level for {areas}."),
+    "too_long": N_("Too long: at most 500 characters. Shorten it; nothing was cut."),
+}
+"""The form's own rule (the sync schema still defaults an absent area to 无需求): a stray
+tap must not record "no needs", so every area is chosen on purpose."""
 FIELD_NAMES = {
     "visited_at": "visited_at",
     "follow_up_note": "follow_up_note",
@@ -33,7 +47,7 @@ def blank(household_id: int, zone: ZoneInfo) -> dict[str, Any]:
         "follow_up": False,
         "follow_up_note": "",
         "companions": [],
-        **{f"needs.{a}.level": "none" for a in NEED_AREAS},
+        **{f"needs.{a}.level": "" for a in NEED_AREAS},
         **{f"needs.{a}.note": "" for a in NEED_AREAS},
     }
 
@@ -46,7 +60,7 @@ def values_of(form: Any) -> dict[str, Any]:
     values["companions"] = [str(c) for c in form.getall("companions", [])]
     values["location"] = {k: str(form.get(k, "")) for k in ("lat", "lon", "accuracy")}
     for area in NEED_AREAS:
-        values[f"needs.{area}.level"] = str(form.get(f"needs.{area}.level", "none"))
+        values[f"needs.{area}.level"] = str(form.get(f"needs.{area}.level", ""))
         values[f"needs.{area}.note"] = str(form.get(f"needs.{area}.note", ""))
     return values
 
@@ -69,16 +83,17 @@ def to_entry(
     visited_at = _local_time(values["visited_at"], zone)
     if visited_at is None:
         problems.append(Problem("bad_time", "visited_at"))
+    needs: dict[str, Any] = {}
+    for area in NEED_AREAS:
+        level = values[f"needs.{area}.level"]
+        if not level:
+            problems.append(Problem("need_unanswered", f"needs.{area}.level"))
+            continue
+        needs[area] = {"level": level, "note": values[f"needs.{area}.note"].strip()}
     data: dict[str, Any] = {
         "household_id": str(household_id),
         "visited_at": visited_at,
-        "needs": {
-            area: {
-                "level": values[f"needs.{area}.level"],
-                "note": values[f"needs.{area}.note"].strip(),
-            }
-            for area in NEED_AREAS
-        },
+        "needs": needs,
         "follow_up": values["follow_up"],
         "follow_up_note": values["follow_up_note"].strip() if values["follow_up"] else "",
     }
@@ -102,3 +117,13 @@ def to_entry(
         "data": data,
     }
     return entry, problems
+
+
+def unanswered_summary(language: str, problems: list[Problem]) -> str | None:
+    """The form-wide error naming every need area left unanswered, if any."""
+    areas = [p.field.split(".")[1] for p in problems if p.code == "need_unanswered"]
+    if not areas:
+        return None
+    separator = "、" if language == "zh_CN" else ", "
+    names = separator.join(gettext(language, AREA_LABELS[a]) for a in areas)
+    return gettext(language, MESSAGES["needs_unanswered"], areas=names)

@@ -55,14 +55,19 @@ class Phone:
         return self.page.goto(self.url(path))
 
     def record_visit(self, household_id: int, note: str = "", level: str = "some") -> None:
-        """Fill in and save the visit form of a household; waits for 已保存."""
+        """Fill in and save the visit form of a household; waits for 已保存 (on the household
+        page, or on the form again when that page cannot be opened offline)."""
         self.open(f"/households/{household_id}/visit")
         self.fill_visit(note, level)
         self.save()
         expect(self.page.locator("#status")).to_have_text(SAVED)
+        self.page.wait_for_load_state()
 
     def fill_visit(self, note: str = "", level: str = "some") -> None:
+        """身体健康 at ``level`` with ``note``; the other three areas answered 无需求."""
         self.page.check(f"[name='needs.health.level'][value={level}]")
+        for area in ("training", "livelihood", "work_school"):
+            self.page.check(f"[name='needs.{area}.level'][value=none]")
         self.page.fill("#note-health", note)
 
     def save(self) -> None:
@@ -81,6 +86,9 @@ class Phone:
                     form.set('visited_at', new Date().toISOString().slice(0, 16));
                     form.set('needs.health.level', 'some');
                     form.set('needs.health.note', `queued ${n}`);
+                    for (const area of ['training', 'livelihood', 'work_school']) {
+                        form.set(`needs.${area}.level`, 'none');
+                    }
                     const household = households[n % households.length];
                     const entry = visitEntry(form, household);
                     ids.push((await outbox.save(document.body.dataset.account, entry)).id);

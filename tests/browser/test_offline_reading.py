@@ -177,7 +177,7 @@ def test_a_visit_draft_survives_a_reload(phone, db):
     expect(phone.page.locator("[name='needs.health.level'][value=urgent]")).to_be_checked()
     phone.save()
     expect(phone.page.locator("#status")).to_have_text("已保存，待同步")
-    phone.page.reload()
+    phone.open(f"/households/{household}/visit")
     expect(phone.page.locator("#note-health")).to_have_value("")
 
 

@@ -125,9 +125,9 @@ function tellConflicts(detail) {
   if (said.length) say([...new Set(said)].join(" "));
 }
 
-function afterCapture() {
+function afterCapture({ leaving = false } = {}) {
   refreshBadge();
-  sync();
+  if (!leaving) sync();
   navigator.serviceWorker?.ready.then((r) => r.sync?.register(SYNC_TAG)).catch(() => undefined);
 }
 

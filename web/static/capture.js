@@ -10,7 +10,8 @@ import { clearDraft } from "./drafts.js";
 
 const slot = (name) => document.getElementById(`err-${name.replaceAll(".", "-")}`);
 const CODE_KEYS = { note_required: "noteRequired", follow_up_note_required: "followUpNoteRequired",
-  bad_time: "badTime" };
+  bad_time: "badTime", need_unanswered: "needUnanswered", visit_in_future: "visitInFuture",
+  visit_too_old: "visitTooOld", too_long: "noteTooLong" };
 
 function clearErrors(form) {
   for (const p of form.querySelectorAll(".error")) p.textContent = "";
@@ -24,7 +25,20 @@ function markError(form, name, text) {
   const target = slot(name) || slot("form");
   if (target && !target.textContent) target.textContent = text;
   const field = form.elements.namedItem(name);
-  if (field && field.setAttribute) field.setAttribute("aria-invalid", "true");
+  // A need level is a group of radios: the group is what is marked.
+  const group = field instanceof RadioNodeList ? field[0]?.closest("[role=radiogroup]") : null;
+  if (group) group.setAttribute("aria-invalid", "true");
+  else if (field && field.setAttribute) field.setAttribute("aria-invalid", "true");
+}
+
+/** The form-wide line naming every need area still unanswered (their legends). */
+function sayUnanswered(form, found) {
+  const areas = found.filter(([, key]) => key === "needUnanswered")
+    .map(([name]) => slot(name)?.closest("fieldset")?.querySelector("legend")?.textContent.trim())
+    .filter(Boolean);
+  if (!areas.length) return;
+  const separator = document.documentElement.lang.startsWith("zh") ? "、" : ", ";
+  slot("form").textContent = message("needsUnanswered", { areas: areas.join(separator) });
 }
 
 /** HTML constraints plus the rules the server would apply (`found`: [field name, message key]). */
@@ -34,11 +48,12 @@ function check(form, found) {
     if (!field.name || field.validity.valid) continue;
     markError(form, field.name, message(field.validity.valueMissing ? "required" : "tooLong"));
   }
+  sayUnanswered(form, found);
   for (const [name, key] of found) markError(form, name, text(form, key));
   const first = form.querySelector("[aria-invalid=true]");
   if (!first) return true;
-  say(message("fix"));
-  first.focus();
+  say(message("fix"), { error: true });
+  (first.matches("[role=radiogroup]") ? first.querySelector("input") : first).focus();
   return false;
 }
 
@@ -52,6 +67,16 @@ function notSaved(form, error) {
   // The server path still works while online: let htmx (or the browser) post the form.
   direct.onclick = () => { form.dataset.direct = "1"; form.requestSubmit(); };
   box.append(direct);
+}
+
+/**
+ * The household page, where the saved visit now shows on top (marked 待同步) — if it can be
+ * opened: with no network, only a copy the worker kept. Else the form starts afresh.
+ */
+async function householdPage(form) {
+  const path = `/households/${form.dataset.householdId}`;
+  const kept = await caches.match(path, { ignoreSearch: true }).catch(() => null);
+  return kept || navigator.onLine !== false ? `${path}?queued=1` : null;
 }
 
 function startFresh(form) {
@@ -82,6 +107,7 @@ const KINDS = {
       const entry = visitEntry(new FormData(form), form.dataset.householdId);
       return { entry, problems: problems(entry).map(([name, code]) => [name, CODE_KEYS[code]]) };
     },
+    next: householdPage,
     after: startFresh,
   },
   household_patch: {
@@ -119,6 +145,13 @@ async function capture(form, onSaved) {
       return;
     }
     clearDraft(form);
+    const next = kind.next && (await kind.next(form));
+    if (next) {
+      // The next page's load drains (a drain started here would be cut off by leaving).
+      onSaved({ leaving: true });
+      location.replace(next);
+      return;
+    }
     say(message("saved"));
     await kind.after(form);
   } finally {
@@ -157,13 +190,18 @@ async function startEditing(form, id) {
   form.before(note);
 }
 
+let told = null;
+
 /** A form just shown: the time is now (a kept copy of the page may be days old), or edit mode. */
 export function prepareForms(root) {
+  const params = new URLSearchParams(location.search);
+  if (params.get("queued") && told !== location.href) {
+    told = location.href; // once per page, not after every swap
+    say(message("saved"));
+  }
   for (const form of root.querySelectorAll("form[data-entry-kind]")) {
     if (form.dataset.prepared) continue;
     form.dataset.prepared = "1";
-    const params = new URLSearchParams(location.search);
-    if (params.get("queued")) say(message("saved"));
     if (form.dataset.entryKind !== "visit") continue;
     if (params.get("edit")) startEditing(form, params.get("edit"));
     else if (!form.querySelector("[aria-invalid=true]")) {

@@ -1,38 +1,100 @@
-// What a kept page cannot know: the entries still waiting on this phone. The household page's
-// visit history gets them, marked 待同步; rows of 今天 and the household list get a mark.
+// What a kept page cannot know: the entries still waiting on this phone. The household page
+// shows them with their content, marked 待同步 (visits on top of the history, household edits
+// above the facts); rows of 今天 and the household list get a mark.
 
 import * as outbox from "./outbox.js";
 import { account, message, shortTime } from "./ui.js";
 
-function pendingItem(record) {
-  const item = document.createElement("li");
-  item.className = "row visit";
-  item.dataset.entry = record.id;
-  item.dataset.pending = "1";
-  const line = document.createElement("p");
-  const time = document.createElement("strong");
-  time.textContent = shortTime(record.data.visited_at || record.recorded_at);
-  line.append(time, " ", mark());
-  item.append(line);
-  return item;
+const AREAS = ["health", "training", "livelihood", "work_school"];
+
+function element(tag, className, ...children) {
+  const node = document.createElement(tag);
+  if (className) node.className = className;
+  node.append(...children);
+  return node;
 }
 
 function mark() {
-  const span = document.createElement("span");
-  span.className = "pending-mark";
-  span.textContent = message("pendingMark");
-  return span;
+  return element("span", "pending-mark", message("pendingMark"));
 }
 
-function history(list, waiting) {
+/** The needs of a pending visit as chips, as the server draws those of a stored one. */
+function chips(needs, labels) {
+  const list = element("ul", "chips");
+  const areas = AREAS.filter((area) => needs[area] && needs[area].level !== "none");
+  for (const area of areas) {
+    const level = needs[area].level;
+    const chip = element("li", `chip chip-${level}`);
+    if (level === "urgent") {
+      const icon = element("span", "", "‼");
+      icon.setAttribute("aria-hidden", "true");
+      chip.append(icon, " ");
+    }
+    chip.append(`${labels(`area-${area}`)}：${labels(`level-${level}`)}`);
+    list.append(chip);
+  }
+  if (!areas.length) list.append(element("li", "chip chip-none", labels("no-needs")));
+  return list;
+}
+
+function pendingVisit(record, labels) {
+  const data = record.data;
+  const item = element("li", "row visit");
+  item.dataset.entry = record.id;
+  item.dataset.pending = "1";
+  item.append(element("p", "", element("strong", "", shortTime(data.visited_at || record.recorded_at)), " ", mark()));
+  item.append(chips(data.needs || {}, labels));
+  for (const area of AREAS) {
+    const note = data.needs?.[area]?.note;
+    if (note) item.append(element("p", "note", `${labels(`area-${area}`)}：${note}`));
+  }
+  if (data.follow_up) item.append(element("p", "note follow", `${labels("follow-up")}：${data.follow_up_note}`));
+  return item;
+}
+
+function history(list, waiting, labels) {
   for (const old of list.querySelectorAll("[data-pending]")) old.remove();
   const shown = new Set([...list.querySelectorAll("[data-entry]")].map((li) => li.dataset.entry));
   const mine = waiting.filter((r) => r.kind === "visit" && String(r.data.household_id) === list.dataset.household
     && !shown.has(r.id));
   // Newest first, as the server lists them.
-  list.prepend(...mine.reverse().map(pendingItem));
+  list.prepend(...mine.reverse().map((r) => pendingVisit(r, labels)));
+  // Just saved (the form sent the volunteer here): let them see what was kept.
+  if (mine.length && new URLSearchParams(location.search).get("queued") && !list.dataset.shown) {
+    list.dataset.shown = "1";
+    list.closest("section").scrollIntoView({ block: "start" });
+  }
   const none = list.querySelector("#no-visits");
   if (none) none.hidden = list.querySelector("[data-entry]") !== null;
+}
+
+function memberLine(member, labels) {
+  const parts = [member.name, member.relation, member.birth_year ? String(member.birth_year) : ""].filter(Boolean);
+  const text = parts.join(" · ");
+  return member.removed ? `${text}（${labels("removed")}）` : text;
+}
+
+function pendingEdit(record, labels) {
+  const changes = record.data.changes || {};
+  const item = element("li", "row");
+  item.dataset.entry = record.id;
+  item.append(element("p", "", element("strong", "", shortTime(record.recorded_at)), " ", mark()));
+  const facts = element("dl", "facts");
+  for (const name of ["phone", "address"]) {
+    if (name in changes) facts.append(element("dt", "", labels(name)), element("dd", "", changes[name] || "—"));
+  }
+  for (const member of changes.members || []) {
+    facts.append(element("dt", "", labels("member")), element("dd", "", memberLine(member, labels)));
+  }
+  item.append(facts);
+  return item;
+}
+
+function edits(box, waiting, labels) {
+  const mine = waiting.filter((r) => r.kind === "household_patch" && String(r.data.household_id) === box.dataset.household);
+  const list = box.querySelector("ol");
+  list.replaceChildren(...mine.map((r) => pendingEdit(r, labels)));
+  box.hidden = !mine.length;
 }
 
 function rows(waiting) {
@@ -50,7 +112,11 @@ export async function overlay() {
   if (!account() || !window.indexedDB) return;
   const records = await outbox.all(account()).catch(() => []);
   const waiting = records.filter((r) => outbox.UNSENT.includes(r.state));
+  const labelBox = document.getElementById("overlay-labels");
+  const labels = labelBox ? (key) => labelBox.getAttribute(`data-${key}`) || "" : null;
   const list = document.querySelector("#visit-history[data-household]");
-  if (list) history(list, waiting);
+  if (list && labels) history(list, waiting, labels);
+  const box = document.querySelector("#pending-edits[data-household]");
+  if (box && labels) edits(box, waiting, labels);
   rows(waiting);
 }

@@ -8,10 +8,13 @@ export function message(key, params = {}) {
   return text;
 }
 
-/** Announce `text` in the page's live status line. */
-export function say(text) {
+/** Announce `text` in the page's live status line (`error`: it looks like one, icon and colour). */
+export function say(text, { error = false } = {}) {
   const status = document.getElementById("status");
-  if (status) status.textContent = text;
+  if (!status) return;
+  status.textContent = text;
+  if (error && text) status.dataset.kind = "error";
+  else delete status.dataset.kind;
 }
 
 /** The logged-in account's id (the server marks <body>), or null on the login page. */

@@ -29,10 +29,9 @@ export function visitEntry(form, householdId, now = new Date()) {
   const data = {
     household_id: String(householdId),
     visited_at: visited && !Number.isNaN(visited.getTime()) ? rfc3339(visited, { millis: false }) : null,
-    needs: Object.fromEntries(AREAS.map((area) => {
-      const level = String(form.get(`needs.${area}.level`) || "none");
-      return [area, { level: LEVELS.includes(level) ? level : "none", note: text(form, `needs.${area}.note`) }];
-    })),
+    // An area left unanswered stays out of the entry: `problems` refuses it before saving.
+    needs: Object.fromEntries(AREAS.filter((area) => LEVELS.includes(String(form.get(`needs.${area}.level`))))
+      .map((area) => [area, { level: String(form.get(`needs.${area}.level`)), note: text(form, `needs.${area}.note`) }])),
     follow_up: followUp,
     follow_up_note: followUp ? text(form, "follow_up_note") : "",
   };
@@ -45,16 +44,35 @@ export function visitEntry(form, householdId, now = new Date()) {
   return { kind: "visit", schema: 1, recorded_at: rfc3339(now), data, attachments: [] };
 }
 
+export const NOTE_LIMIT = 500;
+const DAY = 86_400_000;
+const SLACK = 10 * 60_000; // a phone clock a few minutes off is not "the future"
+
+/** Characters as the server counts them (code points, not UTF-16 units). */
+const length = (value) => [...value].length;
+
+function timeProblem(data, now) {
+  if (!data.visited_at) return "bad_time";
+  const visited = new Date(data.visited_at).getTime();
+  if (visited > now.getTime() + SLACK) return "visit_in_future";
+  if (visited < now.getTime() - 60 * DAY) return "visit_too_old";
+  return null;
+}
+
 /** Problems the server would also find, as [field name, code]: checked before saving. */
-export function problems(entry) {
+export function problems(entry, now = new Date()) {
   const found = [];
   const data = entry.data;
-  if (!data.visited_at) found.push(["visited_at", "bad_time"]);
+  const time = timeProblem(data, now);
+  if (time) found.push(["visited_at", time]);
   for (const area of AREAS) {
     const need = data.needs[area];
-    if (need.level === "urgent" && !need.note) found.push([`needs.${area}.note`, "note_required"]);
+    if (!need) found.push([`needs.${area}.level`, "need_unanswered"]);
+    else if (need.level === "urgent" && !need.note) found.push([`needs.${area}.note`, "note_required"]);
+    if (need && length(need.note) > NOTE_LIMIT) found.push([`needs.${area}.note`, "too_long"]);
   }
   if (data.follow_up && !data.follow_up_note) found.push(["follow_up_note", "follow_up_note_required"]);
+  if (length(data.follow_up_note) > NOTE_LIMIT) found.push(["follow_up_note", "too_long"]);
   return found;
 }
 
@@ -63,7 +81,7 @@ export function fillForm(form, data) {
   const field = (name) => form.elements.namedItem(name);
   if (data.visited_at) field("visited_at").value = localInputValue(new Date(data.visited_at));
   for (const area of AREAS) {
-    const need = data.needs[area] || { level: "none", note: "" };
+    const need = data.needs[area] || { level: "", note: "" };
     for (const radio of form.querySelectorAll(`[name="needs.${area}.level"]`)) radio.checked = radio.value === need.level;
     field(`needs.${area}.note`).value = need.note;
   }
