@@ -146,10 +146,18 @@ async def session_account(token: str) -> int | None:
     return None if row is None else row["account"]
 
 
+EXTEND_EVERY = dt.timedelta(hours=1)
+"""A session is extended at most this often: a phone syncing every minute would
+otherwise rewrite its session row every minute."""
+
+
 async def extend_session(token: str, days: int) -> None:
-    """Push a session's expiry ``days`` ahead (each successful sync does)."""
-    await AuthSession.update({AuthSession.expires_at: now() + dt.timedelta(days=days)}).where(
-        AuthSession.token_hash == _token_hash(token)
+    """Push a session's expiry ``days`` ahead (each successful sync does), unless it was
+    pushed there less than ``EXTEND_EVERY`` ago."""
+    expires_at = now() + dt.timedelta(days=days)
+    await AuthSession.update({AuthSession.expires_at: expires_at}).where(
+        (AuthSession.token_hash == _token_hash(token))
+        & (AuthSession.expires_at < expires_at - EXTEND_EVERY)
     )
 
 

@@ -82,6 +82,9 @@ class SyncPush(Struct, forbid_unknown_fields=True):
     account_id: int | None = None
     """The account the phone holds these entries for; when given and not the session's
     account (another person logged in on a shared phone), nothing is stored (409)."""
+    device_time: Annotated[str, Meta(max_length=40)] | None = None
+    """The phone's clock when it sent the batch (RFC 3339): the server keeps how far off
+    it is (DESIGN §2.2)."""
 
 
 class EntryResult(Struct):

@@ -290,9 +290,17 @@ KINDS = {("visit", 1): _prepare_visit, ("household_patch", 1): household_patch.p
 
 
 async def ingest(
-    actor: Actor, raw_entries: list[Any], language: str, device_id: str = ""
+    actor: Actor,
+    raw_entries: list[Any],
+    language: str,
+    device_id: str = "",
+    then: Callable[[list[EntryResult]], Awaitable[None]] | None = None,
 ) -> list[EntryResult]:
-    """Store a batch of entries exactly once; one result per entry, in order."""
+    """Store a batch of entries exactly once; one result per entry, in order.
+
+    ``then`` runs inside the same write transaction once the results are known
+    (the push records its device and extends its session there: one commit a batch).
+    """
     prepared = await _prepare(actor, raw_entries, language)
     async with write_transaction():
         await _store(actor, prepared, language, device_id)
@@ -310,7 +318,10 @@ async def ingest(
                 for p in prepared
             ],
         )
-    return [p.result for p in prepared if p.result is not None]
+        results = [p.result for p in prepared if p.result is not None]
+        if then is not None:
+            await then(results)
+    return results
 
 
 async def _store(actor: Actor, prepared: list[Prepared], language: str, device_id: str) -> None:

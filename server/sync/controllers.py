@@ -8,24 +8,21 @@ import msgspec
 from litestar import Controller, Request, post
 from litestar.response import Response
 
-from server.accounts import service as accounts
 from server.actor import Actor, now
 from server.entries import service as entries
-from server.entries.schemas import SyncPush, SyncPushResult
+from server.entries.schemas import EntryResult, SyncPush, SyncPushResult
 from server.settings import Settings
 from server.sync import devices, service
 from server.sync.openapi import PushOperation
+from server.sync.refusals import refuse
 from server.system import service as system
-from server.web import language_of, t
+from server.web import language_of
 
 MAX_ENTRIES = 500
 MAX_BYTES = 1024 * 1024
 LIMITS = {"max_entries": MAX_ENTRIES, "max_bytes": MAX_BYTES}
-
-
-def _refuse(request: Request, status: int, code: str, message: str, **extra: Any) -> Response:
-    body = {"code": code, "error": t(request, message), **extra}
-    return Response(body, status_code=status)
+DELIVERED = ("accepted", "duplicate", "conflict")
+"""Results after which the phone no longer holds the entry as pending."""
 
 
 def cross_site(request: Request, settings: Settings) -> bool:
@@ -65,33 +62,39 @@ class SyncController(Controller):
         body = await request.body()
         settings: Settings = request.app.state.settings
         if cross_site(request, settings):
-            return _refuse(request, 403, "cross_site", "Requests from other sites are refused.")
+            return refuse(request, 403, "cross_site")
         if request.content_type[0] != "application/json":
-            return _refuse(request, 415, "json_only", "Send JSON (application/json).")
+            return refuse(request, 415, "json_only")
         if len(body) > MAX_BYTES:
-            return _refuse(request, 413, "too_large", "The batch is too large.", limits=LIMITS)
+            return refuse(request, 413, "too_large", limits=LIMITS)
         try:
             push = msgspec.json.decode(body, type=SyncPush)
         except msgspec.DecodeError as error:
-            return _refuse(
-                request, 400, "bad_request", "The request is malformed.", detail=str(error)
-            )
+            return refuse(request, 400, "bad_request", detail=str(error))
         if await devices.is_revoked(push.device_id):
-            return _refuse(request, 410, "device_revoked", devices.REVOKED)
+            return refuse(request, 410, "device_revoked")
         if len(push.entries) > MAX_ENTRIES:
-            return _refuse(
-                request, 413, "too_many", "The batch has too many entries.", limits=LIMITS
-            )
+            return refuse(request, 413, "too_many", limits=LIMITS)
         actor = request.user
         if push.account_id is not None and push.account_id != actor.id:
-            return _refuse(
-                request, 409, "account_mismatch", "These entries belong to another account."
+            return refuse(request, 409, "account_mismatch")
+
+        async def record(results: list[EntryResult]) -> None:
+            delivered = sum(r.status in DELIVERED for r in results)
+            report = service.DeviceReport(
+                push.device_id,
+                app_version=push.app_version,
+                # What the phone holds once this batch is delivered: the count it sent
+                # includes the batch.
+                pending_count=max(0, push.pending_count - delivered),
+                oldest_pending_at=push.oldest_pending_at,
+                device_time=entries.parse_time(push.device_time or ""),
             )
-        results = await entries.ingest(actor, push.entries, language_of(request), push.device_id)
-        await service.record_device(
-            push.device_id, actor.id, push.app_version, push.pending_count, push.oldest_pending_at
+            await service.record_sync(actor.id, request.auth, settings.session_days, report)
+
+        results = await entries.ingest(
+            actor, push.entries, language_of(request), push.device_id, then=record
         )
-        await accounts.extend_session(request.auth, settings.session_days)
         result = SyncPushResult(
             results=results,
             server_time=now().isoformat(timespec="milliseconds"),

@@ -13,21 +13,19 @@ from litestar.params import Parameter
 from litestar.response import Response
 from msgspec import Struct
 
-from server.accounts import service as accounts
 from server.actor import Actor
-from server.i18n import N_
+from server.entries.service import parse_time
 from server.settings import Settings
-from server.sync import devices
+from server.sync import devices, service
 from server.sync.controllers import cross_site
+from server.sync.refusals import Refusal, refuse
 from server.sync.tables import SyncChange
 from server.system import service as system
-from server.web import t
 
 DEFAULT_LIMIT = 500
 MAX_LIMIT = 2000
 _GZIP_FROM = 1400
 """Bodies smaller than about one packet are sent as they are."""
-BAD_CURSOR = N_("The sync position is not valid; sync again from the start.")
 
 
 class Change(Struct):
@@ -53,13 +51,6 @@ class PullResult(Struct):
     epoch: str
     """Changes when the server is restored from a backup: drop pulled data, pull from an
     empty cursor and send again every entry still kept."""
-
-
-class Refusal(Struct):
-    """Why a sync request was refused: a stable code and a message for a person."""
-
-    code: str
-    error: str
 
 
 def parse_cursor(cursor: str, epoch: str) -> tuple[int, bool] | None:
@@ -103,10 +94,6 @@ async def changes_since(
     return rows[:limit], len(rows) > limit
 
 
-def _refuse(request: Request, status: int, code: str, message: str) -> Response:
-    return Response(Refusal(code=code, error=t(request, message)), status_code=status)
-
-
 def _encode(request: Request, result: PullResult) -> Response:
     body = msgspec.json.encode(result)
     headers = {"Cache-Control": "no-store", "Vary": "Accept-Encoding"}
@@ -139,10 +126,13 @@ scope: the phone replaces what it pulled before. Keep pulling while `more` is tr
 A cursor never skips a change: numbers are taken inside each writing transaction from a
 counter row that stays locked until the writer commits, so they become visible in order.
 
-Send `device_id` (the one pushes carry): a device a coordinator revoked gets
-`410 {"code": "device_revoked"}`, on pull and on push alike, and the phone then wipes the
-account's cached pages, pulled data and outbox. Same-origin only (403 otherwise); no
-session is 401. Responses are gzip-compressed when the client accepts it.
+Send `device_id` (the one pushes carry), and with it `pending_count` and `oldest_pending_at`
+(what the phone still holds after its drain) and `device_time` (its clock), which the
+coordinators' device list shows; a phone that sends none of them is only marked as seen.
+A device a coordinator revoked gets `410 {"code": "device_revoked"}`, on pull and on push
+alike, and the phone then wipes the account's cached pages, pulled data and outbox.
+Same-origin only (403 otherwise); no session is 401. Responses are gzip-compressed when the
+client accepts it.
 """
 
 
@@ -174,17 +164,24 @@ class PullController(Controller):
         cursor: Annotated[str, Parameter(max_length=120)] = "",
         limit: Annotated[int, Parameter(description="1 to 2000")] = DEFAULT_LIMIT,
         device_id: Annotated[str, Parameter(max_length=64)] = "",
+        pending_count: Annotated[
+            int | None, Parameter(ge=0, le=2**31 - 1, description="entries waiting on the phone")
+        ] = None,
+        oldest_pending_at: Annotated[str | None, Parameter(max_length=40)] = None,
+        device_time: Annotated[
+            str | None, Parameter(max_length=40, description="the phone's clock (RFC 3339)")
+        ] = None,
     ) -> Response[PullResult]:
         """One page of changes for the logged-in volunteer's phone."""
         settings: Settings = request.app.state.settings
         if cross_site(request, settings):
-            return _refuse(request, 403, "cross_site", "Requests from other sites are refused.")
+            return refuse(request, 403, "cross_site")
         if await devices.is_revoked(device_id):
-            return _refuse(request, 410, "device_revoked", devices.REVOKED)
+            return refuse(request, 410, "device_revoked")
         epoch = await system.epoch()
         parsed = parse_cursor(cursor, epoch)
         if parsed is None:
-            return _refuse(request, 400, "bad_cursor", BAD_CURSOR)
+            return refuse(request, 400, "bad_cursor")
         after, snapshot = parsed
         page = max(1, min(limit, MAX_LIMIT))
         rows, more = await changes_since(request.user.id, after, page, snapshot)
@@ -200,7 +197,13 @@ class PullController(Controller):
             for r in rows
         ]
         last = rows[-1]["seq"] if rows else after
-        await accounts.extend_session(request.auth, settings.session_days)
+        report = service.DeviceReport(
+            device_id,
+            pending_count=pending_count,
+            oldest_pending_at=oldest_pending_at,
+            device_time=parse_time(device_time or ""),
+        )
+        await service.record_sync(request.user.id, request.auth, settings.session_days, report)
         return _encode(
             request, PullResult(changes=changes, cursor=f"{epoch}.{last}", more=more, epoch=epoch)
         )

@@ -2,33 +2,63 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import dataclass
+
+from server.accounts import service as accounts
 from server.actor import now
 from server.db import write_transaction
 from server.sync.tables import Device
 
+MAX_OFFSET_MS = 2**31 - 1
+"""The column is 32 bits; a phone's clock off by more than 24 days is stored at the bound."""
 
-async def record_device(
-    device_id: str,
-    account_id: int,
-    app_version: str,
-    pending_count: int,
-    oldest_pending_at: str | None,
+
+@dataclass(frozen=True)
+class DeviceReport:
+    """What a phone says about itself with a push or a pull (None: it did not say)."""
+
+    device_id: str
+    app_version: str | None = None
+    pending_count: int | None = None
+    """Entries waiting on the phone (all its accounts) once this sync is done."""
+    oldest_pending_at: str | None = None
+    device_time: dt.datetime | None = None
+    """The phone's clock when it sent the request."""
+
+
+def clock_offset_ms(device_time: dt.datetime, server_time: dt.datetime) -> int:
+    """Server time minus device time in milliseconds, clipped to what the column holds."""
+    offset = round((server_time - device_time).total_seconds() * 1000)
+    return max(-MAX_OFFSET_MS, min(MAX_OFFSET_MS, offset))
+
+
+async def record_sync(
+    account_id: int, session: str, session_days: int, report: DeviceReport
 ) -> None:
-    """Remember a device's latest sync (id, account, version, backlog)."""
-    values = {
-        Device.account: account_id,
-        Device.app_version: app_version,
-        Device.last_seen_at: now(),
-        Device.pending_count: pending_count,
-        Device.oldest_pending_at: oldest_pending_at or "",
-    }
+    """Remember a device's latest sync and extend the session that made it.
+
+    Runs inside the caller's write transaction when there is one (a push: the
+    ingest's), so a sync costs one commit.
+    """
+    received = now()
+    values = {Device.account: account_id, Device.last_seen_at: received}
+    if report.app_version is not None:
+        values[Device.app_version] = report.app_version
+    if report.pending_count is not None:
+        values[Device.pending_count] = report.pending_count
+        values[Device.oldest_pending_at] = report.oldest_pending_at or ""
+    if report.device_time is not None:
+        values[Device.clock_offset_ms] = clock_offset_ms(report.device_time, received)
     async with write_transaction():
-        updated = (
-            await Device.update(values).where(Device.device_id == device_id).returning(Device.id)
-        )
-        if not updated:
-            await Device.insert(
-                Device(
-                    device_id=device_id, **{column._meta.name: v for column, v in values.items()}
-                )
-            ).on_conflict(target=Device.device_id, action="DO NOTHING")
+        if report.device_id:
+            await _upsert(report.device_id, values)
+        await accounts.extend_session(session, session_days)
+
+
+async def _upsert(device_id: str, values: dict) -> None:
+    updated = await Device.update(values).where(Device.device_id == device_id).returning(Device.id)
+    if not updated:
+        await Device.insert(
+            Device(device_id=device_id, **{column._meta.name: v for column, v in values.items()})
+        ).on_conflict(target=Device.device_id, action="DO NOTHING")

@@ -43,7 +43,7 @@ function pushBody(account, device, appVersion, counts, batch) {
   // The entries are spliced in as stored: the bytes first sent are the bytes sent again.
   // `account_id`: whose entries these are; the server refuses them under another session.
   const head = JSON.stringify({ device_id: device, account_id: Number(account), app_version: appVersion,
-    pending_count: counts.device, oldest_pending_at: counts.oldest });
+    pending_count: counts.device, oldest_pending_at: counts.oldest, device_time: new Date().toISOString() });
   return `${head.slice(0, -1)},"entries":[${batch.map((r) => r.body).join(",")}]}`;
 }
 

@@ -8,8 +8,11 @@ const PAGE = 500;
 const FETCH_TIMEOUT = 60_000;
 const MAX_PAGES = 1000;
 
-async function get(cursor, device) {
-  const query = new URLSearchParams({ cursor, limit: String(PAGE), device_id: device });
+async function get(cursor, device, counts) {
+  // What the phone holds now (after its drain) goes with each pull, for the devices page.
+  const query = new URLSearchParams({ cursor, limit: String(PAGE), device_id: device,
+    pending_count: String(counts.device), oldest_pending_at: counts.oldest || "",
+    device_time: new Date().toISOString() });
   const timeout = new AbortController();
   const timer = setTimeout(() => timeout.abort(), FETCH_TIMEOUT);
   try {
@@ -39,13 +42,13 @@ export async function reset(account) {
  * `resend` true when the server's epoch changed and kept entries are pending again.
  */
 export async function pull(account) {
-  const device = await outbox.deviceId();
+  const [device, counts] = await Promise.all([outbox.deviceId(), outbox.counts(account)]);
   let cursor = (await outbox.getMeta(`cursor:${account}`)) || "";
   let changes = 0;
   let resend = false;
   for (let page = 0; page < MAX_PAGES; page += 1) {
     if ((await outbox.getMeta("account")) !== account) return { status: "done", changes, resend };
-    const response = await get(cursor, device);
+    const response = await get(cursor, device, counts);
     if (!response) return { status: "offline", changes, resend };
     if (response.status === 401) return { status: "login", changes, resend };
     if (response.status === 410) return { status: "revoked", changes, resend };
