@@ -159,6 +159,8 @@ async function pullAfter(account, pushed) {
   const pulledNow = await pull(account);
   if (pulledNow.status === "revoked") return revoked(account, summary);
   if (pulledNow.status === "login") await outbox.setMeta("login_needed", account);
+  // A download that went through is a sync too, even with nothing to send.
+  if (pulledNow.status === "done") await outbox.setMeta(`last_sync:${account}`, new Date().toISOString());
   if (pulledNow.resend) {
     const again = await pushAll(account);
     for (const key of ["delivered", "rejected", "retry"]) again[key] += summary[key];

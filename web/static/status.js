@@ -18,6 +18,13 @@ export async function refreshBadge() {
   badge.dataset.pending = String(counts.pending);
   badge.dataset.rejected = String(counts.rejected);
   document.getElementById("pending-count").textContent = String(counts.pending);
+  // Refused entries must be found without opening 同步: the header and 今天 say so.
+  for (const id of ["rejected-count", "attention-count"]) {
+    const count = document.getElementById(id);
+    if (count) count.textContent = String(counts.rejected);
+  }
+  show("rejected-badge", counts.rejected > 0);
+  show("attention-line", counts.rejected > 0);
   document.getElementById("last-sync").textContent =
     last ? message("lastSync", { time: shortTime(last) }) : message("neverSynced");
   const loginNeeded = (await outbox.getMeta("login_needed")) === account();

@@ -45,7 +45,7 @@ function result(summary) {
   const text = {
     done: () => (summary.rejected ? message("refused", { n: summary.rejected })
       : summary.delivered ? message("sent", { n: summary.delivered }) : message("synced")),
-    offline: () => message("offline"),
+    offline: () => message(Number(document.getElementById("sync-pending").textContent) ? "offline" : "offlineNothing"),
     error: () => message("error"),
   }[summary.status];
   document.getElementById("sync-result").textContent = text ? text() : "";
