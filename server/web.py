@@ -24,6 +24,7 @@ PUBLIC_PATHS = [
     "^/static/",
     "^/vendor/",
     "^/sw.js",
+    "^/sw/",
     "^/manifest.webmanifest",
     "^/healthz",
     "^/schema",

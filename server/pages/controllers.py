@@ -9,6 +9,8 @@ from pathlib import Path
 
 from litestar import Controller, Request, get
 from litestar.di import NamedDependency
+from litestar.exceptions import NotFoundException
+from litestar.params import FromPath
 from litestar.response import Response
 
 from server import __version__, i18n
@@ -39,23 +41,35 @@ WORKER_MESSAGES = {
 """What the worker writes itself (the offline page, a form it could not store)."""
 
 
+WORKER_ENTRY = "sw.js"
+"""The worker's entry module (served at ``/sw.js``); the others are served at ``/sw/NAME``."""
+
+
+def worker_modules() -> dict[str, str]:
+    """The worker's own modules by file name (``sw.js``, ``caches.js``, ...)."""
+    return {p.name: p.read_text() for p in sorted(SW_DIR.glob("*.js"))}
+
+
 @cache
-def _worker_source(settings_key: str) -> tuple[str, str]:
-    """The worker's modules joined into one script, and their content hash."""
-    files = sorted(SW_DIR.glob("*.js"))
+def _worker_version(settings_key: str) -> str:
+    """A content hash of everything the worker imports and of the deploy's settings.
+
+    Every module the worker imports lives in ``service_worker/`` or ``web/static/``, and
+    its configuration (``/sw/config.js``) is made from the settings and the catalogue.
+    """
     digest = hashlib.sha256()
-    for path in [*files, *sorted(STATIC_DIR.rglob("*"))]:
+    for path in [*sorted(SW_DIR.glob("*.js")), *sorted(STATIC_DIR.rglob("*"))]:
         if path.is_file():
-            digest.update(path.name.encode())
+            digest.update(path.relative_to(ROOT).as_posix().encode())
             digest.update(path.read_bytes())
     digest.update(settings_key.encode())
-    version = digest.hexdigest()[:12]
-    return version, "\n".join(p.read_text() for p in files)
+    digest.update(json.dumps(worker_messages(), sort_keys=True).encode())
+    return digest.hexdigest()[:12]
 
 
 def worker_version(settings: Settings) -> str:
     """Changes with every deploy that changes the worker, the static files or htmx."""
-    return _worker_source(settings.htmx_url + settings.htmx_integrity)[0]
+    return _worker_version(settings.htmx_url + settings.htmx_integrity)
 
 
 def worker_messages() -> dict[str, dict[str, str]]:
@@ -84,31 +98,50 @@ def static_files() -> list[str]:
     )
 
 
+def _worker_script(script: str, settings: Settings) -> Response:
+    return Response(
+        script,
+        media_type="text/javascript",
+        headers={
+            "Cache-Control": "no-cache",
+            "Service-Worker-Allowed": "/",
+            "Content-Security-Policy": worker_csp(settings),
+        },
+    )
+
+
 class PlatformController(Controller):
-    """``/sw.js``, ``/manifest.webmanifest``, ``/healthz``."""
+    """``/sw.js`` and its modules, ``/manifest.webmanifest``, ``/healthz``."""
 
     @get("/sw.js", include_in_schema=False)
     async def service_worker(self, settings: NamedDependency[Settings]) -> Response:
-        """The worker (a module script), stamped with its version so each deploy installs anew."""
-        version, source = _worker_source(settings.htmx_url + settings.htmx_integrity)
+        """The worker's entry module, stamped with its version so each deploy installs anew."""
+        version = worker_version(settings)
+        script = f"// version {version}\n{worker_modules()[WORKER_ENTRY]}"
+        return _worker_script(script, settings)
+
+    @get("/sw/config.js", include_in_schema=False)
+    async def worker_config(self, settings: NamedDependency[Settings]) -> Response:
+        """The deploy's settings for the worker's modules (they import ``CONFIG``)."""
         config = {
-            "version": version,
+            "version": worker_version(settings),
             "appVersion": __version__,
             "htmxUrl": settings.htmx_url,
             "htmxIntegrity": settings.htmx_integrity,
             "shell": static_files(),
             "messages": worker_messages(),
         }
-        script = f"const CONFIG = {json.dumps(config)};\n{source}"
-        return Response(
-            script,
-            media_type="text/javascript",
-            headers={
-                "Cache-Control": "no-cache",
-                "Service-Worker-Allowed": "/",
-                "Content-Security-Policy": worker_csp(settings),
-            },
-        )
+        return _worker_script(f"export const CONFIG = {json.dumps(config)};\n", settings)
+
+    @get("/sw/{name:str}", include_in_schema=False)
+    async def worker_module(
+        self, name: FromPath[str], settings: NamedDependency[Settings]
+    ) -> Response:
+        """One of the worker's own modules (not its entry, which is ``/sw.js``)."""
+        source = worker_modules().get(name)
+        if source is None or name == WORKER_ENTRY:
+            raise NotFoundException()
+        return _worker_script(source, settings)
 
     @get("/manifest.webmanifest", include_in_schema=False)
     async def manifest(self, request: Request, settings: NamedDependency[Settings]) -> Response:

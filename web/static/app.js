@@ -2,7 +2,7 @@
 // and the triggers that drain it (load, online, visible again, a timer, after a capture).
 
 import * as outbox from "./outbox.js";
-import { CHANNEL, drain } from "./drain.js";
+import { CHANNEL, SYNC_TAG, drain } from "./drain.js";
 import { prepareForms, setUpCapture } from "./capture.js";
 import {
   askPersistence, browserNotices, checkForUpdate, offlineCapable, refreshBadge, registerWorker,
@@ -14,7 +14,6 @@ import { forgetAccount } from "./pages.js";
 import { setUpSearch, skipOfflineSearch } from "./search.js";
 
 const TIMER = 60_000;
-const SYNC_TAG = "doorstep-drain";
 
 function cookie(name) {
   const match = document.cookie.match(new RegExp(`(?:^|; )${name}=([^;]*)`));

@@ -3,15 +3,13 @@
 // durable, or that it was not saved.
 
 import * as outbox from "./outbox.js";
-import { fillForm, localInputValue, problems, visitEntry } from "./visit.js";
-import { fingerprint, householdEntry } from "./household.js";
+import { fillForm, localInputValue } from "./visit.js";
+import { fingerprint, memberFingerprint } from "./household.js";
+import { formEntry } from "./forms.js";
 import { account, message, say } from "./ui.js";
 import { clearDraft } from "./drafts.js";
 
 const slot = (name) => document.getElementById(`err-${name.replaceAll(".", "-")}`);
-const CODE_KEYS = { note_required: "noteRequired", follow_up_note_required: "followUpNoteRequired",
-  bad_time: "badTime", need_unanswered: "needUnanswered", visit_in_future: "visitInFuture",
-  visit_too_old: "visitTooOld", too_long: "noteTooLong" };
 
 function clearErrors(form) {
   for (const p of form.querySelectorAll(".error")) p.textContent = "";
@@ -94,31 +92,22 @@ async function newBaseline(form) {
   for (const box of form.querySelectorAll("fieldset[data-member]")) {
     const get = (key) => box.querySelector(`[name$=".${key}"]`);
     if (!get("id") || !get("id").value) continue;
-    const born = get("birth_year").value.trim();
-    get("orig").value = await fingerprint({ name: get("name").value, relation: get("relation").value,
-      birth_year: /^\d+$/.test(born) ? Number(born) : born || null, removed: Boolean(get("removed")?.checked) });
+    get("orig").value = await memberFingerprint({ name: get("name").value, relation: get("relation").value,
+      birth_year: get("birth_year").value, removed: get("removed")?.checked });
   }
 }
 
-/** Per entry kind: the entry and its problems from the form, and the form after a save. */
+/** A form about to be read (`before`) and the form once its entry is kept (`after`), per kind. */
 const KINDS = {
-  visit: {
-    build: async (form) => {
-      const entry = visitEntry(new FormData(form), form.dataset.householdId);
-      return { entry, problems: problems(entry).map(([name, code]) => [name, CODE_KEYS[code]]) };
-    },
-    next: householdPage,
-    after: startFresh,
-  },
+  visit: { before: () => undefined, next: householdPage, after: startFresh },
   household_patch: {
-    build: (form) => {
+    before: (form) => {
       // A person joining gets their id here, so saving the same form again changes them
       // instead of adding them twice.
       for (const box of form.querySelectorAll("fieldset[data-member]")) {
         const id = box.querySelector('[name$=".id"]');
         if (!id.value && box.querySelector('[name$=".name"]').value.trim()) id.value = crypto.randomUUID();
       }
-      return householdEntry(new FormData(form), form.dataset.household);
     },
     after: newBaseline,
   },
@@ -129,7 +118,8 @@ async function capture(form, onSaved) {
   const kind = KINDS[form.dataset.entryKind];
   form.dataset.saving = "1";
   try {
-    const { entry, problems: found } = await kind.build(form);
+    kind.before(form);
+    const { entry, problems: found } = await formEntry(form.action, new FormData(form));
     if (!entry) {
       clearErrors(form);
       clearDraft(form);

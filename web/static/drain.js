@@ -13,6 +13,8 @@ const BASE_DELAY = 2_000;
 const MAX_DELAY = 15 * 60_000;
 const FETCH_TIMEOUT = 60_000;
 export const CHANNEL = "doorstep-outbox";
+/** The Background Sync tag of a drain (registered by the page and the worker). */
+export const SYNC_TAG = "doorstep-drain";
 
 /** Tell every page and the worker that the outbox changed (`detail`: what happened). */
 export function announce(detail) {

@@ -35,6 +35,14 @@ function year(value) {
   return /^\d+$/.test(text) ? Number(text) : text;
 }
 
+/**
+ * The digest of a member row as the form shows it (`birth_year` as typed): the server's
+ * `orig` for an unchanged row, and the new baseline once a change is kept.
+ */
+export function memberFingerprint({ name, relation, birth_year: born, removed }) {
+  return fingerprint({ name, relation, birth_year: year(born), removed: Boolean(removed) });
+}
+
 function memberRows(form) {
   const rows = new Map();
   for (const [key, value] of form.entries()) {
@@ -80,9 +88,7 @@ export async function householdEntry(form, householdId, now = new Date()) {
     const member = { name: row.name.trim(), relation: row.relation.trim(), birth_year: year(row.birth_year) };
     if (row.removed) member.removed = true;
     if (row.id) {
-      const shown = { name: row.name, relation: row.relation, birth_year: year(row.birth_year),
-        removed: row.removed };
-      if ((await fingerprint(shown)) !== row.orig) members.push([row.n, { id: row.id, ...member }]);
+      if ((await memberFingerprint(row)) !== row.orig) members.push([row.n, { id: row.id, ...member }]);
     } else if (member.name) {
       members.push([row.n, member]);
     }

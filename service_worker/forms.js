@@ -2,11 +2,10 @@
 // (it failed to load, or the submit came first): the worker lets it through to the server,
 // and if there is no network it writes the entry to the outbox itself, as the page would have.
 
-import { problems, visitEntry } from "/static/visit.js";
-import { householdEntry } from "/static/household.js";
-import { drain } from "/static/drain.js";
-
-const SYNC_TAG = "doorstep-drain";
+import * as outbox from "/static/outbox.js";
+import { SYNC_TAG } from "/static/drain.js";
+import { entryForm, formEntry } from "/static/forms.js";
+import { messages, notice } from "/sw/notices.js";
 
 function redirect(target, request) {
   // htmx follows HX-Redirect with a full navigation; a plain form follows the 303.
@@ -27,25 +26,16 @@ async function store(account, entry, formId) {
   }
 }
 
-/** Per form: the entry it describes ({entry: null} when nothing changed) and its problems. */
-const FORM_ENTRIES = {
-  visit: async (form, householdId) => {
-    const entry = visitEntry(form, householdId);
-    return { entry, problems: problems(entry) };
-  },
-  edit: (form, householdId) => householdEntry(form, householdId),
-};
-
 async function queueForm(request) {
-  const [, householdId, kind] = new URL(request.url).pathname.match(ENTRY_POST);
-  const back = `/households/${householdId}/${kind}`;
+  const { householdId, path } = entryForm(request.url);
+  const back = `/households/${householdId}/${path}`;
   const m = messages();
   const form = await request.formData();
   const account = await outbox.getMeta("account");
-  const { entry, problems: found } = await FORM_ENTRIES[kind](form, householdId);
+  const { entry, problems } = await formEntry(request.url, form);
   if (!entry) return redirect(`/households/${householdId}`, request); // nothing changed
   const formId = /^[0-9a-f-]{36}$/.test(String(form.get("entry_id"))) ? String(form.get("entry_id")) : null;
-  if (!account || found.length) {
+  if (!account || problems.length) {
     return notice(m.not_saved_title, m.not_saved_invalid, [[back, m.back]], 422);
   }
   try {
@@ -57,7 +47,8 @@ async function queueForm(request) {
   return redirect(`${back}?queued=1`, request);
 }
 
-async function postEntryForm(request) {
+/** An entry form's POST: to the server, else (no network) into the outbox. */
+export async function postEntryForm(request) {
   const copy = request.clone();
   try {
     return await fetch(request);

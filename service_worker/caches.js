@@ -1,18 +1,15 @@
-// /sw.js is these files joined in name order into one module script, after a line the
-// server writes: `const CONFIG = {version, appVersion, htmxUrl, htmxIntegrity, shell,
-// messages}`. Imports are hoisted; each name is imported in one file only.
-//
-// This file: the caches. One prefix; the shell cache carries the deploy's version and
+// The worker's caches. One prefix; the shell cache carries the deploy's version and
 // `activate` deletes the old ones. htmx sits in a cache of its own, filled apart from the
 // all-or-nothing shell, so a blocked CDN never fails an install.
 
-import * as outbox from "/static/outbox.js";
+import { CONFIG } from "/sw/config.js";
 
 const PREFIX = "doorstep-";
 const SHELL = `${PREFIX}shell-${CONFIG.version}`;
 const HTMX = `${PREFIX}htmx`;
 
-async function cacheShell() {
+/** Fill this deploy's shell cache (all or nothing) and, if the CDN answers, the htmx cache. */
+export async function cacheShell() {
   const shell = await caches.open(SHELL);
   // `reload`: never take a file from the HTTP cache, it may be the previous deploy's.
   await shell.addAll(CONFIG.shell.map((url) => new Request(url, { cache: "reload" })));
@@ -26,7 +23,8 @@ async function cacheShell() {
   }
 }
 
-async function dropOldCaches() {
+/** Delete the shells of earlier deploys and any htmx other than this deploy's. */
+export async function dropOldCaches() {
   for (const name of await caches.keys()) {
     if (name.startsWith(`${PREFIX}shell-`) && name !== SHELL) await caches.delete(name);
   }
@@ -36,27 +34,8 @@ async function dropOldCaches() {
   }
 }
 
-self.addEventListener("install", (event) => {
-  event.waitUntil(cacheShell());
-});
-
-self.addEventListener("activate", (event) => {
-  event.waitUntil(
-    (async () => {
-      await dropOldCaches();
-      await outbox.setMeta("app_version", `${CONFIG.appVersion}+${CONFIG.version}`);
-      await self.clients.claim();
-    })(),
-  );
-});
-
-self.addEventListener("message", (event) => {
-  // The page's 更新 button: the waiting worker takes over, the page reloads.
-  if (event.data && event.data.type === "skip-waiting") self.skipWaiting();
-});
-
 /** A static file from this deploy's shell, else the network, else any older copy. */
-async function shellFile(request) {
+export async function shellFile(request) {
   const own = await (await caches.open(SHELL)).match(request);
   if (own) return own;
   try {
@@ -69,6 +48,6 @@ async function shellFile(request) {
 }
 
 /** htmx from its own cache (it never changes under one URL), else the network. */
-async function htmxFile(request) {
+export async function htmxFile(request) {
   return (await caches.match(CONFIG.htmxUrl, { cacheName: HTMX })) || fetch(request);
 }
