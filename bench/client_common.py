@@ -21,15 +21,24 @@ CACHE = Path(os.environ.get("DOORSTEP_TEST_CACHE", Path.home() / ".cache" / "doo
 
 
 @contextlib.contextmanager
-def demo_server() -> Iterator[LiveServer]:
-    """``doorstep serve`` on fresh demo data in a temporary folder."""
+def demo_server(
+    settings: dict[str, str] | None = None, vendor: dict[str, Path] | None = None
+) -> Iterator[LiveServer]:
+    """``doorstep serve`` on fresh demo data in a temporary folder.
+
+    ``settings``: more environment for the app; ``vendor``: files it serves at /vendor/.
+    """
     work = Path(tempfile.mkdtemp(prefix="doorstep-bench-"))
     env = {
         **os.environ,
         "DATA_DIR": str(work),
         "DATABASE_URL": f"sqlite:///{work / 'doorstep.sqlite3'}",
         "TMPDIR": str(work),
+        **(settings or {}),
     }
+    for name, source in (vendor or {}).items():
+        (work / "vendor").mkdir(exist_ok=True)
+        shutil.copy(source, work / "vendor" / name)
     subprocess.run(
         [sys.executable, "-m", "server.cli", "demo", "--password", PASSWORD],
         env=env,

@@ -124,6 +124,15 @@ function tellConflicts(detail) {
   if (said.length) say([...new Set(said)].join(" "));
 }
 
+/** A form that undoes something (unpairing) asks first; without scripts it posts at once. */
+function confirmFirst(event) {
+  const form = event.target;
+  if (!(form instanceof HTMLFormElement) || !form.dataset.confirm) return;
+  if (window.confirm(form.dataset.confirm)) return;
+  event.preventDefault();
+  event.stopImmediatePropagation();
+}
+
 function afterCapture({ leaving = false } = {}) {
   refreshBadge();
   if (!leaving) sync();
@@ -144,6 +153,7 @@ function onPage(root) {
 async function start() {
   setUpCapture(offlineCapable, afterCapture);
   document.addEventListener("submit", logOut, true);
+  window.addEventListener("submit", confirmFirst, true);
   document.addEventListener("doorstep:synced", (event) => { overlay(); tellConflicts(event.detail); });
   onPage(document);
   document.addEventListener("htmx:afterSettle", () => onPage(document));
