@@ -7,17 +7,13 @@ import csv
 import pytest
 from playwright.sync_api import expect
 
+from tests.browser.test_header import LINES
 from tests.helpers import household_ids_of
 from tests.pull_helpers import account_id
 from tests.test_admin_browser import log_in
 
 pytestmark = pytest.mark.browser
 ARTIFACTS = "test-artifacts"
-LINES = """(el) => {
-    const range = document.createRange();
-    range.selectNodeContents(el);
-    return new Set([...range.getClientRects()].map((r) => Math.round(r.top))).size;
-}"""
 
 
 def test_unpairing_asks_first_and_a_no_keeps_the_pairing(page, live_server, db):
@@ -52,5 +48,5 @@ def test_a_table_on_a_phone_reads_as_cards_not_one_character_a_line(page, live_s
     code = page.locator("#problem-rows td[data-label='户编号']")
     expect(code).to_contain_text("SY0099001")
     page.screenshot(path=f"{ARTIFACTS}/roster-problems-360.png", full_page=True)
-    assert code.evaluate(LINES) == 1
+    assert page.evaluate(LINES, "#problem-rows td[data-label='户编号']") == 1
     assert page.evaluate("document.documentElement.scrollWidth <= innerWidth")
