@@ -98,7 +98,12 @@ def cmd_user_add(args: argparse.Namespace) -> int:
             area_ids=area_ids,
         )
 
-    print(f"Created account {args.username} (id {asyncio.run(run())}).")
+    try:
+        account_id = asyncio.run(run())
+    except service.UnknownArea as error:
+        print(f"No area named {error}.", file=sys.stderr)
+        return 1
+    print(f"Created account {args.username} (id {account_id}).")
     return 0
 
 

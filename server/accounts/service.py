@@ -224,9 +224,18 @@ async def set_password(account_id: int, password: str, actor_id: int | None = No
         await audit.record(actor_id, "account.password", "account", account_id)
 
 
+class UnknownArea(ValueError):
+    """An area name that names no area."""
+
+
 async def area_ids_by_name(names: list[str]) -> tuple[int, ...]:
-    """Ids of areas by name (for the CLI)."""
-    rows = await Area.select(Area.id).where(Area.name.is_in(names))
+    """Ids of areas by name (for the CLI); none for no names, UnknownArea for a name not found."""
+    if not names:
+        return ()
+    rows = await Area.select(Area.id, Area.name).where(Area.name.is_in(names))
+    missing = sorted(set(names) - {r["name"] for r in rows})
+    if missing:
+        raise UnknownArea(", ".join(missing))
     return tuple(r["id"] for r in rows)
 
 
