@@ -30,8 +30,20 @@ def test_user_add_makes_an_admin_without_an_area(demo_db, db):
 
 def test_user_add_refuses_an_area_that_does_not_exist(demo_db, db):
     result = subprocess.run(
-        [sys.executable, "-m", "server.cli", "user", "add", "c2", "--role", "coordinator"]
-        + ["--area", "没有这个区", "--password", "long-enough"],
+        [
+            sys.executable,
+            "-m",
+            "server.cli",
+            "user",
+            "add",
+            "c2",
+            "--role",
+            "coordinator",
+            "--area",
+            "没有这个区",
+            "--password",
+            "long-enough",
+        ],
         env=dict(os.environ),
         cwd=ROOT,
         capture_output=True,

@@ -185,7 +185,9 @@ def test_pin_failures_are_throttled_like_passwords(coord, new_client, db, settin
     async def fail_logins():
         keys = accounts.login_keys("vol2", "other-address")
         for _ in range(settings.login_attempts):
-            await accounts.count_failure(keys, settings.login_window_seconds)
+            await accounts.claim_attempt(
+                keys, settings.login_attempts, settings.login_window_seconds
+            )
 
     db(fail_logins)
     response = post_form(phone, "/pin", {"pin": PIN})

@@ -23,7 +23,6 @@ from argon2.exceptions import InvalidHashError, VerificationError
 
 from server.accounts import management
 from server.accounts import service as accounts
-from server.accounts.service import LoginThrottled
 from server.accounts.tables import Account, DevicePin, JoinToken
 from server.actor import Actor, now
 from server.areas.service import Refused
@@ -187,18 +186,17 @@ async def pin_login(
     if found is None:
         return None
     keys = accounts.login_keys(found["username"], address)
-    if await accounts.throttled(keys, limit, window):
-        raise LoginThrottled
+    await accounts.claim_attempt(keys, limit, window)
     try:
         ok = _hasher.verify(found["pin_hash"], pin)
     except (VerificationError, InvalidHashError):
         ok = False
     if ok:
+        await accounts.forgive_attempt(keys)
         await DevicePin.update({DevicePin.failures: 0, DevicePin.last_used_at: now()}).where(
             DevicePin.id == found["id"]
         )
         return found["account_id"]
-    await accounts.count_failure(keys, window)
     async with write_transaction():
         rows = (
             await DevicePin.update({DevicePin.failures: DevicePin.failures + 1})

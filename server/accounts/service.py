@@ -13,7 +13,7 @@ from server.accounts.tables import ROLES, Account, AuthSession, CoordinatorArea,
 from server.actor import Actor, now
 from server.areas.tables import Area
 from server.audit import service as audit
-from server.db import write_transaction
+from server.db import fetch, write_transaction
 
 _hasher = PasswordHasher()
 # Verifying against this keeps a login for an unknown name as slow as a real one.
@@ -62,32 +62,32 @@ async def load_actor(account_id: int) -> Actor | None:
     )
 
 
-async def _throttled(keys: list[str], limit: int, window: int) -> bool:
-    since = now() - dt.timedelta(seconds=window)
-    rows = await LoginAttempt.select(LoginAttempt.failures).where(
-        LoginAttempt.key.is_in(keys) & (LoginAttempt.window_start > since)
-    )
-    return any(r["failures"] >= limit for r in rows)
+_CLAIM = """
+INSERT INTO login_attempt (key, window_start, failures) VALUES ({}, {}, 1)
+ON CONFLICT (key) DO UPDATE SET
+    failures = CASE WHEN login_attempt.window_start <= {} THEN 1
+                    ELSE login_attempt.failures + 1 END,
+    window_start = CASE WHEN login_attempt.window_start <= {} THEN {}
+                        ELSE login_attempt.window_start END
+RETURNING failures
+"""
 
 
-async def _count_failure(keys: list[str], window: int) -> None:
+async def _claim(keys: list[str], window: int) -> list[int]:
+    """Count one attempt against each key in one statement per key; the counts after it.
+
+    Reading the count and then writing it would let parallel attempts all read the
+    same count: the upsert takes the row's lock, so each attempt sees the ones
+    before it. Keys go in a fixed order so two claims never wait on each other.
+    """
     current = now()
     since = current - dt.timedelta(seconds=window)
+    counts = []
     async with write_transaction():
-        for key in keys:
-            row = await LoginAttempt.objects().where(LoginAttempt.key == key).first()
-            if row is None:
-                await LoginAttempt.insert(
-                    LoginAttempt(key=key, window_start=current, failures=1)
-                ).on_conflict(target=LoginAttempt.key, action="DO NOTHING")
-            elif row.window_start <= since:
-                await LoginAttempt.update(
-                    {LoginAttempt.window_start: current, LoginAttempt.failures: 1}
-                ).where(LoginAttempt.id == row.id)
-            else:
-                await LoginAttempt.update({LoginAttempt.failures: LoginAttempt.failures + 1}).where(
-                    LoginAttempt.id == row.id
-                )
+        for key in sorted(keys):
+            rows = await fetch(_CLAIM, key, current, since, since, current)
+            counts.append(rows[0]["failures"])
+    return counts
 
 
 class LoginThrottled(Exception):
@@ -102,9 +102,8 @@ async def authenticate(
     Raises LoginThrottled after ``limit`` failures within ``window`` seconds,
     counted both per account name and per client address.
     """
-    keys = [f"user:{username.strip().lower()}", f"addr:{address}"]
-    if await _throttled(keys, limit, window):
-        raise LoginThrottled
+    keys = login_keys(username, address)
+    await claim_attempt(keys, limit, window)
     row = (
         await Account.select(Account.id, Account.password_hash)
         .where((Account.username == username.strip()) & (Account.active == True))  # noqa: E712
@@ -116,8 +115,8 @@ async def authenticate(
     except (VerificationError, InvalidHashError):
         ok = False
     if not ok:
-        await _count_failure(keys, window)
         return None
+    await forgive_attempt(keys)
     return row["id"]
 
 
@@ -239,14 +238,22 @@ async def area_ids_by_name(names: list[str]) -> tuple[int, ...]:
     return tuple(r["id"] for r in rows)
 
 
-async def throttled(keys: list[str], limit: int, window: int) -> bool:
-    """True when any of ``keys`` failed ``limit`` times within ``window`` seconds."""
-    return await _throttled(keys, limit, window)
+async def claim_attempt(keys: list[str], limit: int, window: int) -> None:
+    """Count an attempt against ``keys`` before checking it; LoginThrottled past ``limit``.
+
+    Passwords and PINs share the counters. A right answer is then forgiven with
+    ``forgive_attempt``, so only failures stay counted.
+    """
+    if any(count > limit for count in await _claim(keys, window)):
+        raise LoginThrottled
 
 
-async def count_failure(keys: list[str], window: int) -> None:
-    """Count one failed login against each of ``keys`` (passwords and PINs share them)."""
-    await _count_failure(keys, window)
+async def forgive_attempt(keys: list[str]) -> None:
+    """Uncount the attempt ``claim_attempt`` counted: it was right."""
+    async with write_transaction():
+        await LoginAttempt.update({LoginAttempt.failures: LoginAttempt.failures - 1}).where(
+            LoginAttempt.key.is_in(keys) & (LoginAttempt.failures > 0)
+        )
 
 
 def login_keys(username: str, address: str) -> list[str]:
