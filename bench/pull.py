@@ -146,7 +146,7 @@ async def _child(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     rng = random.Random(20261129)
     villages = await _villages()
-    shared_hash = accounts.hash_password(PASSWORD)
+    shared_hash = await accounts.hash_password(PASSWORD)
     volunteer = await _volunteer("bench", shared_hash)
     households = await _households(settings, rng, villages, args.households, "B")
     await _pair(volunteer, households)

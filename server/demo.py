@@ -177,7 +177,7 @@ async def load(password: str) -> bool:
         return False
     rng = random.Random(20261129)
     volunteers: dict[str, tuple[int, list[int]]] = {}
-    shared_hash = accounts.hash_password(password)
+    shared_hash = await accounts.hash_password(password)
     async with write_transaction():
         areas = await _areas()
         teams = {}

@@ -18,10 +18,7 @@ import secrets
 from dataclasses import dataclass
 from typing import Any
 
-from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerificationError
-
-from server.accounts import management
+from server.accounts import management, passwords
 from server.accounts import service as accounts
 from server.accounts.tables import Account, DevicePin, JoinToken
 from server.actor import Actor, now
@@ -39,7 +36,6 @@ MESSAGES = {
     "pin_mismatch": N_("The two PINs are not the same."),
     "account_inactive": N_("This account is not active."),
 }
-_hasher = PasswordHasher()
 
 
 def _hash(token: str) -> str:
@@ -117,6 +113,7 @@ async def redeem(token: str, pin: str, session_days: int) -> Joined | None:
     UPDATE, so two POSTs racing with the same token cannot both succeed.
     """
     device_token = secrets.token_urlsafe(32)
+    pin_hash = await passwords.hash_secret(pin)
     try:
         async with write_transaction():
             used = (
@@ -136,7 +133,7 @@ async def redeem(token: str, pin: str, session_days: int) -> Joined | None:
                 DevicePin(
                     device_hash=_hash(device_token),
                     account=account_id,
-                    pin_hash=_hasher.hash(pin),
+                    pin_hash=pin_hash,
                 )
             )
             await audit.record(account_id, "join_token.use", "account", account_id)
@@ -187,10 +184,7 @@ async def pin_login(
         return None
     keys = accounts.login_keys(found["username"], address)
     await accounts.claim_attempt(keys, limit, window)
-    try:
-        ok = _hasher.verify(found["pin_hash"], pin)
-    except (VerificationError, InvalidHashError):
-        ok = False
+    ok = await passwords.verify_secret(found["pin_hash"], pin)
     if ok:
         await accounts.forgive_attempt(keys)
         await DevicePin.update({DevicePin.failures: 0, DevicePin.last_used_at: now()}).where(

@@ -6,23 +6,17 @@ import datetime as dt
 import hashlib
 import secrets
 
-from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerificationError
-
+from server.accounts import passwords
 from server.accounts.tables import ROLES, Account, AuthSession, CoordinatorArea, LoginAttempt
 from server.actor import Actor, now
 from server.areas.tables import Area
 from server.audit import service as audit
 from server.db import fetch, write_transaction
 
-_hasher = PasswordHasher()
-# Verifying against this keeps a login for an unknown name as slow as a real one.
-_DUMMY_HASH = _hasher.hash("doorstep-timing-equaliser")
 
-
-def hash_password(password: str) -> str:
-    """An Argon2id hash of ``password``."""
-    return _hasher.hash(password)
+async def hash_password(password: str) -> str:
+    """An Argon2id hash of ``password`` (computed in a worker thread)."""
+    return await passwords.hash_secret(password)
 
 
 def _token_hash(token: str) -> str:
@@ -109,12 +103,10 @@ async def authenticate(
         .where((Account.username == username.strip()) & (Account.active == True))  # noqa: E712
         .first()
     )
-    try:
-        _hasher.verify(row["password_hash"] if row else _DUMMY_HASH, password)
-        ok = row is not None
-    except (VerificationError, InvalidHashError):
-        ok = False
-    if not ok:
+    ok = await passwords.verify_secret(
+        row["password_hash"] if row else passwords.DUMMY_HASH, password
+    )
+    if not ok or row is None:
         return None
     await forgive_attempt(keys)
     return row["id"]
@@ -191,12 +183,13 @@ async def create_account(
     """
     if role not in ROLES:
         raise ValueError(f"unknown role {role!r}; one of {', '.join(ROLES)}")
+    password_hash = password_hash or await hash_password(password)
     async with write_transaction():
         rows = await Account.insert(
             Account(
                 username=username,
                 display_name=display_name,
-                password_hash=password_hash or hash_password(password),
+                password_hash=password_hash,
                 role=role,
                 team=team_id,
             )
@@ -216,10 +209,9 @@ async def create_account(
 
 async def set_password(account_id: int, password: str, actor_id: int | None = None) -> None:
     """Replace an account's password (the hash is never audited)."""
+    password_hash = await hash_password(password)
     async with write_transaction():
-        await Account.update({Account.password_hash: hash_password(password)}).where(
-            Account.id == account_id
-        )
+        await Account.update({Account.password_hash: password_hash}).where(Account.id == account_id)
         await audit.record(actor_id, "account.password", "account", account_id)
 
 
