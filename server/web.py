@@ -17,6 +17,7 @@ from litestar.response import Redirect, Response
 from server import i18n
 from server.accounts import service as accounts
 from server.settings import Settings
+from server.sync.devices import REVOKED
 
 SESSION_COOKIE = "doorstep_session"
 PUBLIC_PATHS = [
@@ -32,6 +33,10 @@ PUBLIC_PATHS = [
 ]
 
 
+class SessionRevoked(NotAuthorizedException):
+    """The session's phone was revoked by a coordinator."""
+
+
 class SessionAuthentication(AbstractAuthenticationMiddleware):
     """Finds the account behind the session cookie; no session, no page."""
 
@@ -40,6 +45,8 @@ class SessionAuthentication(AbstractAuthenticationMiddleware):
         account_id = await accounts.session_account(token) if token else None
         actor = await accounts.load_actor(account_id) if account_id else None
         if actor is None:
+            if token and await accounts.session_revoked(token):
+                raise SessionRevoked("device revoked")
             raise NotAuthorizedException("no session")
         return AuthenticationResult(user=actor, auth=token)
 
@@ -73,9 +80,17 @@ def t(connection: ASGIConnection, message: str, **params: object) -> str:
     return i18n.gettext(language_of(connection), message, **params)
 
 
-def unauthorised(request: Request, _: NotAuthorizedException) -> Response:
-    """No session: JSON 401 for the API (the outbox waits), the login page for people."""
+def unauthorised(request: Request, error: NotAuthorizedException) -> Response:
+    """No session: JSON 401 for the API (the outbox waits), the login page for people.
+
+    A session whose phone was revoked answers the sync API 410 ``device_revoked``,
+    whatever device id it sends, so that phone wipes what it holds.
+    """
     if request.url.path.startswith("/api/"):
+        if isinstance(error, SessionRevoked):
+            return Response(
+                {"code": "device_revoked", "error": t(request, REVOKED)}, status_code=410
+            )
         return Response(
             {"code": "no_session", "error": t(request, "Please log in again.")},
             status_code=401,

@@ -7,7 +7,7 @@ import pytest
 
 from tests.admin_helpers import account_id, audit_actions, post_form, team_id
 from tests.helpers import household_ids_of
-from tests.support import DEMO_PASSWORD, csrf
+from tests.support import DEMO_PASSWORD, ORIGIN, csrf
 
 
 @pytest.fixture
@@ -87,6 +87,15 @@ def test_a_reset_password_replaces_the_old_one(coord, client, db):
     assert response.status_code == 303
     assert _login(client, "vol2", DEMO_PASSWORD).status_code == 401
     assert _login(client, "vol2", "new-password-2").status_code == 303
+
+
+def test_a_reset_password_ends_the_accounts_sessions(coord, as_user, db):
+    phone = as_user("vol2")
+    post_form(
+        coord, f"/admin/accounts/{db(account_id, 'vol2')}/password", {"password": "new-password-2"}
+    )
+    assert phone.get("/", follow_redirects=False).status_code == 303
+    assert phone.get("/api/sync/pull", headers={"Origin": ORIGIN}).status_code == 401
 
 
 def test_a_deactivated_account_cannot_log_in(coord, client, db):

@@ -53,12 +53,34 @@ def test_a_revoked_devices_next_pull_is_410(as_user, db):
 
 
 def test_the_accounts_other_devices_keep_syncing(as_user, db):
+    lost, other, coord = as_user("vol1"), as_user("vol1"), as_user("coord")
+    [household, *_] = db(household_ids_of, "vol1")
+    push(lost, [visit_entry(household)], device_id="lost-phone-1")
+    push(other, [visit_entry(household)], device_id="new-phone-2")
+    revoke(coord, device_row_id(coord, "lost-phone-1"))
+    assert pull(other, device_id="new-phone-2").status_code == 200
+    assert push(other, [visit_entry(household)], device_id="new-phone-2").status_code == 200
+    assert other.get("/", follow_redirects=False).status_code == 200
+
+
+def test_revoking_a_device_logs_its_browser_out_of_the_pages(as_user, db):
     vol1, coord = as_user("vol1"), as_user("coord")
     [household, *_] = db(household_ids_of, "vol1")
     push(vol1, [visit_entry(household)], device_id="lost-phone-1")
     revoke(coord, device_row_id(coord, "lost-phone-1"))
-    assert pull(vol1, device_id="new-phone-2").status_code == 200
-    assert push(vol1, [visit_entry(household)], device_id="new-phone-2").status_code == 200
+    response = vol1.get("/", follow_redirects=False)
+    assert response.status_code == 303
+    assert response.headers["location"].startswith("/login")
+
+
+def test_a_revoked_devices_session_cannot_pull_under_a_new_device_id(as_user, db):
+    vol1, coord = as_user("vol1"), as_user("coord")
+    [household, *_] = db(household_ids_of, "vol1")
+    push(vol1, [visit_entry(household)], device_id="lost-phone-1")
+    revoke(coord, device_row_id(coord, "lost-phone-1"))
+    response = pull(vol1, device_id="made-up-phone-9")
+    assert response.status_code == 410
+    assert response.json()["code"] == "device_revoked"
 
 
 def test_revoking_is_audited(as_user, db):

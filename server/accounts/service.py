@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import secrets
+from typing import Any
 
 from server.accounts import passwords
 from server.accounts.tables import ROLES, Account, AuthSession, CoordinatorArea, LoginAttempt
@@ -131,7 +132,11 @@ async def session_account(token: str) -> int | None:
     """The account id of a live session token, else None."""
     row = (
         await AuthSession.select(AuthSession.account)
-        .where((AuthSession.token_hash == _token_hash(token)) & (AuthSession.expires_at > now()))
+        .where(
+            (AuthSession.token_hash == _token_hash(token))
+            & (AuthSession.expires_at > now())
+            & (AuthSession.revoked == False)  # noqa: E712
+        )
         .first()
     )
     return None if row is None else row["account"]
@@ -142,13 +147,26 @@ EXTEND_EVERY = dt.timedelta(hours=1)
 otherwise rewrite its session row every minute."""
 
 
-async def extend_session(token: str, days: int) -> None:
+async def extend_session(token: str, days: int, device_id: str = "") -> None:
     """Push a session's expiry ``days`` ahead (each successful sync does), unless it was
-    pushed there less than ``EXTEND_EVERY`` ago."""
+    pushed there less than ``EXTEND_EVERY`` ago.
+
+    ``device_id`` is the phone syncing on it (kept at once: revoking that phone ends
+    the session).
+    """
     expires_at = now() + dt.timedelta(days=days)
-    await AuthSession.update({AuthSession.expires_at: expires_at}).where(
-        (AuthSession.token_hash == _token_hash(token))
-        & (AuthSession.expires_at < expires_at - EXTEND_EVERY)
+    values: dict[Any, Any] = {AuthSession.expires_at: expires_at}
+    due = AuthSession.expires_at < expires_at - EXTEND_EVERY
+    if device_id:
+        values[AuthSession.device_id] = device_id
+        due = due | (AuthSession.device_id != device_id)
+    await AuthSession.update(values).where((AuthSession.token_hash == _token_hash(token)) & due)
+
+
+async def session_revoked(token: str) -> bool:
+    """True when ``token``'s session ended because a coordinator revoked its phone."""
+    return await AuthSession.exists().where(
+        (AuthSession.token_hash == _token_hash(token)) & (AuthSession.revoked == True)  # noqa: E712
     )
 
 
@@ -207,12 +225,28 @@ async def create_account(
     return account_id
 
 
-async def set_password(account_id: int, password: str, actor_id: int | None = None) -> None:
-    """Replace an account's password (the hash is never audited)."""
+async def set_password(account_id: int, password: str, actor_id: int | None = None) -> int:
+    """Replace an account's password and end its sessions; returns how many ended.
+
+    A reset password is often a leaked one: whoever logged in with it is logged out.
+    The hash is never audited.
+    """
     password_hash = await hash_password(password)
     async with write_transaction():
         await Account.update({Account.password_hash: password_hash}).where(Account.id == account_id)
-        await audit.record(actor_id, "account.password", "account", account_id)
+        ended = (
+            await AuthSession.delete()
+            .where(AuthSession.account == account_id)
+            .returning(AuthSession.id)
+        )
+        await audit.record(
+            actor_id,
+            "account.password",
+            "account",
+            account_id,
+            after={"sessions_ended": len(ended)},
+        )
+    return len(ended)
 
 
 class UnknownArea(ValueError):

@@ -40,6 +40,10 @@ class AuthSession(Table):
     account = ForeignKey(references=Account, index=True)
     created_at = Timestamptz(default=TimestamptzNow())
     expires_at = Timestamptz()
+    device_id = Varchar(length=64, default="", index=True)
+    """The phone that last synced on this session."""
+    revoked = Boolean(default=False)
+    """Its phone was revoked: pages log in again, sync answers 410 ``device_revoked``."""
 
 
 class LoginAttempt(Table):

@@ -6,7 +6,7 @@ import functools
 import operator
 from typing import Any
 
-from server.accounts.tables import Account
+from server.accounts.tables import Account, AuthSession
 from server.actor import Actor
 from server.audit import service as audit
 from server.db import write_transaction
@@ -62,12 +62,20 @@ async def devices_for(actor: Actor) -> list[dict[str, Any]]:
 
 
 async def revoke(actor: Actor, device_row_id: int) -> bool:
-    """Revoke a device of an account in ``actor``'s areas; False when it is not theirs to revoke."""
+    """Revoke a device of an account in ``actor``'s areas, ending its sessions.
+
+    False when it is not theirs to revoke.
+    """
     accounts = await _accounts_in_scope(actor)
     async with write_transaction():
         row = await Device.select().where(Device.id == device_row_id).first()
         if row is None or (accounts is not None and row["account"] not in accounts):
             return False
+        # Pages and a pull with a new device id would still work on the phone's session;
+        # it is kept, marked, so the phone's next sync still learns to wipe itself.
+        await AuthSession.update({AuthSession.revoked: True}).where(
+            AuthSession.device_id == row["device_id"]
+        )
         if not row["revoked"]:
             await Device.update({Device.revoked: True}).where(Device.id == device_row_id)
             await audit.record(

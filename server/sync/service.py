@@ -53,7 +53,7 @@ async def record_sync(
     async with write_transaction():
         if report.device_id:
             await _upsert(report.device_id, values)
-        await accounts.extend_session(session, session_days)
+        await accounts.extend_session(session, session_days, report.device_id)
 
 
 async def _upsert(device_id: str, values: dict) -> None:
