@@ -146,7 +146,7 @@ async def _timed(run: Any, batches: list[Any]) -> float:
 
 
 async def _households(volunteer_id: int) -> list[int]:
-    from server.households.service import paired_household_ids
+    from server.scope import paired_household_ids
 
     return await paired_household_ids(volunteer_id)
 

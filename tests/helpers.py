@@ -16,7 +16,7 @@ from tests.support import ROOT, csrf, form_fields
 async def household_ids_of(username: str) -> list[int]:
     """Households paired with the demo account ``username`` now."""
     from server.accounts.tables import Account
-    from server.households.service import paired_household_ids
+    from server.scope import paired_household_ids
 
     account = await Account.select(Account.id).where(Account.username == username).first()
     return await paired_household_ids(account["id"])

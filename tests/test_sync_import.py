@@ -131,4 +131,5 @@ def test_one_refused_entry_does_not_block_the_rest_of_the_file(as_user, db):
     response = _upload(as_user("coord"), export)
     assert response.text.count('data-status="accepted"') == 2
     assert response.text.count('data-status="rejected"') == 1
-    assert "该住户不在您的结对范围内。" in response.text
+    # The household is vol3's, in 房县: outside the importing coordinator's areas.
+    assert "该住户不在您负责的区域内。" in response.text

@@ -16,7 +16,7 @@ from server.actor import Actor
 from server.areas import service as areas
 from server.areas.service import NotFound, Refused
 from server.forms import done, form_of, int_or_none, refusal
-from server.households.service import paired_household_ids
+from server.scope import paired_household_ids
 from server.settings import Settings
 from server.web import coordinators_only
 

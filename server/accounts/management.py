@@ -1,7 +1,8 @@
 """Coordinators managing accounts: creating volunteers, resetting passwords, deactivating.
 
-A coordinator reaches the accounts of the teams in their areas; an admin reaches
-every account. "Not within reach" reads as NotFound, like an unknown id.
+Which accounts a coordinator looks after, and who may hand an account over, is the
+scope rule's (``server/scope.py``). "Not within reach" reads as NotFound, like an
+unknown id.
 """
 
 from __future__ import annotations
@@ -10,11 +11,11 @@ import re
 import secrets
 from typing import Any
 
+from server import scope
 from server.accounts import service as accounts
 from server.accounts.tables import ROLES, Account, AuthSession, DevicePin, JoinToken
 from server.actor import Actor
 from server.areas import service as areas
-from server.areas.access import covers
 from server.areas.service import NotFound, Refused
 from server.audit import service as audit
 from server.db import write_transaction
@@ -34,6 +35,10 @@ MESSAGES = {
     "role_invalid": N_("Choose a role."),
     "self": N_("You cannot do that to your own account."),
     "phone_invalid": N_("The phone number is not valid."),
+    "hand_over_admin": N_(
+        "This account is also paired with households outside your areas: "
+        "only an administrator can reset its password or show its join code."
+    ),
 }
 """Why an account change was refused, by code."""
 
@@ -53,23 +58,29 @@ def _account_query():
     )
 
 
-def _reachable(actor: Actor, row: dict[str, Any]) -> bool:
-    if actor.is_admin:
-        return True
-    return row["role"] in ("volunteer", "leader") and covers(actor, row["team.area.path"])
-
-
 async def accounts_within_reach(actor: Actor) -> list[dict[str, Any]]:
-    """Accounts the actor manages, by team then name."""
-    rows = await _account_query().order_by(Account.team.name).order_by(Account.display_name)
-    return [r for r in rows if _reachable(actor, r)]
+    """Accounts the actor looks after, by team then name."""
+    select = _account_query()
+    looked_after = scope.accounts(actor)
+    if looked_after is not None:
+        select = select.where(looked_after)
+    return await select.order_by(Account.team.name).order_by(Account.display_name)
 
 
 async def account(actor: Actor, account_id: int) -> dict[str, Any]:
     """One account within reach, else NotFound."""
     row = await _account_query().where(Account.id == account_id).first()
-    if row is None or not _reachable(actor, row):
+    if row is None or not scope.looks_after(actor, row):
         raise NotFound
+    return row
+
+
+async def account_to_hand_over(actor: Actor, account_id: int) -> dict[str, Any]:
+    """An account ``actor`` may hand over (password, join QR): NotFound when it is not
+    within reach, Refused ``hand_over_admin`` when it sees beyond ``actor``'s areas."""
+    row = await account(actor, account_id)
+    if not await scope.may_hand_over(actor, row):
+        raise Refused("hand_over_admin")
     return row
 
 
@@ -159,7 +170,7 @@ async def create(
 
 async def reset_password(actor: Actor, account_id: int, password: str) -> None:
     """Give an account within reach a new password (the person changes it later)."""
-    await account(actor, account_id)
+    await account_to_hand_over(actor, account_id)
     _check_password(password)
     await accounts.set_password(account_id, password, actor.id)
 

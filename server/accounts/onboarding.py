@@ -47,7 +47,7 @@ async def issue(actor: Actor, account_id: int) -> tuple[str, dt.datetime]:
 
     Earlier unused tokens of that account stop working: only the newest QR counts.
     """
-    row = await management.account(actor, account_id)
+    row = await management.account_to_hand_over(actor, account_id)
     if not row["active"]:
         raise Refused("account_inactive")
     token = secrets.token_urlsafe(24)

@@ -9,6 +9,7 @@ from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
+from server import scope
 from server.actor import Actor
 from server.areas import service
 from server.areas.service import NotFound, Refused
@@ -52,7 +53,7 @@ class AreaAdminController(Controller):
             "place": next((a["place"] for a in every if a["id"] == area_id), area["name"]),
             "children": [a for a in every if a["parent"] == area_id],
             "error": error,
-            "own": area["path"] in request.user.area_paths,
+            "own": scope.is_own_area(request.user, area["path"]),
         }
         return Template("admin_area.html", context=context, status_code=status)
 

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from server import scope
 from server.accounts.tables import Account
 from server.actor import Actor
-from server.areas.access import covers
 from server.areas.tables import Area, Team
 from server.audit import service as audit
 from server.db import write_transaction
 from server.i18n import N_
+from server.scope import covers
 
 LEVELS = ("county", "township", "village")
 CHILD_LEVEL = {None: "county", "county": "township", "township": "village"}
@@ -132,12 +133,12 @@ async def rename_area(actor: Actor, area_id: int, name: str) -> None:
 async def set_area_retired(actor: Actor, area_id: int, retired: bool) -> None:
     """Retire (or bring back) an area and everything under it; nothing is deleted."""
     row = await area(actor, area_id)
-    if not actor.is_admin and row["path"] in actor.area_paths:
+    if not actor.is_admin and scope.is_own_area(actor, row["path"]):
         raise Refused("own_area")
     async with write_transaction():
         changed = (
             await Area.update({Area.retired: retired})
-            .where(Area.path.like(f"{row['path']}%") & (Area.retired != retired))
+            .where(scope.under(Area.path, row["path"]) & (Area.retired != retired))
             .returning(Area.id)
         )
         action = "area.retire" if retired else "area.restore"

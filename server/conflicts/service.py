@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import json
-import operator
 import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from server import scope
 from server.actor import Actor
 from server.audit import service as audit
 from server.conflicts.tables import HouseholdFlag
@@ -66,22 +65,11 @@ class FlagView:
     fields: list[FieldView] = field(default_factory=list)
 
 
-def _areas(actor: Actor) -> Any | None:
-    if actor.is_admin:
-        return None
-    if not actor.is_coordinator or not actor.area_paths:
-        return HouseholdFlag.id == -1
-    return functools.reduce(
-        operator.or_,
-        [HouseholdFlag.household.village.path.like(f"{p}%") for p in actor.area_paths],
-    )
-
-
 async def _open(actor: Actor, household_id: int | None = None) -> list[dict[str, Any]]:
     where = HouseholdFlag.resolved_at.is_null()
-    scope = _areas(actor)
-    if scope is not None:
-        where &= scope
+    visible = scope.flags(actor)
+    if visible is not None:
+        where &= visible
     if household_id is not None:
         where &= HouseholdFlag.household == household_id
     return (
@@ -166,7 +154,7 @@ async def _current(household_id: int) -> tuple[int, dict[str, Any]] | None:
 
 async def household_flags(actor: Actor, household_id: int) -> dict[str, Any] | None:
     """A household's page of open flags, or None outside the coordinator's areas."""
-    if not actor.is_coordinator or not await households.in_scope(actor, household_id):
+    if not actor.is_coordinator or not await scope.sees_household(actor, household_id):
         return None
     household = await Household.select().where(Household.id == household_id).first()
     found = await _current(household_id)

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import msgspec
 from msgspec import UNSET, Meta, Struct, UnsetType
 
+from server import scope
 from server.entries.schemas import EntryResult
 from server.entries.tables import Entry
 from server.households import service as households
@@ -111,12 +112,12 @@ async def prepare(actor: Actor, prepared: Prepared) -> Problem | None:
         return entries._decode_problem(error)
     household_id = int(patch.household_id)
     if prepared.lookups is not None:
-        scope = prepared.lookups.scopes.of(household_id, prepared.recorded_at)
+        reach = prepared.lookups.scopes.of(household_id, prepared.recorded_at)
     else:
-        scope = await households.visit_scope(actor, household_id, prepared.recorded_at)
-    if scope == "out":
+        reach = await scope.recording_scope(actor, household_id, prepared.recorded_at)
+    if reach == "out":
         return entries.Problem("out_of_scope", "household_id")
-    if scope == "flag":
+    if reach == "flag":
         prepared.flag = "pairing_ended"
     changes = _changes(patch)
     ids = [m["id"] for m in changes.get("members", []) if m["id"]]

@@ -19,6 +19,7 @@ from typing import Any
 import msgspec
 from piccolo.table import Table
 
+from server import scope
 from server.accounts.tables import Account
 from server.actor import Actor
 from server.audit.tables import AuditLog
@@ -170,7 +171,7 @@ def _visit_row(entry_id: uuid.UUID, actor: Actor, check: VisitCheck) -> dict[str
 class Lookups:
     """What a batch's checks read from the database, read once for the whole batch."""
 
-    scopes: households.Scopes
+    scopes: scope.Scopes
     """Whether the actor may record entries about each household the batch names."""
     accounts: set[int]
     """The active accounts among the batch's visit companions."""
@@ -192,7 +193,7 @@ async def _lookups(actor: Actor, prepared: list[Prepared]) -> Lookups:
                 if (account := _digits(companion)) is not None:
                     companions.add(account)
     return Lookups(
-        await households.visit_scopes(actor, household_ids), await active_accounts(companions)
+        await scope.recording_scopes(actor, household_ids), await active_accounts(companions)
     )
 
 

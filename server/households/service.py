@@ -1,4 +1,5 @@
-"""What each account may see of households, and the queries behind the pages."""
+"""The queries behind 今天, the household list and the household page (within ``scope``),
+and the one versioned path for household changes."""
 
 from __future__ import annotations
 
@@ -8,19 +9,17 @@ import operator
 from dataclasses import dataclass, field
 from typing import Any
 
+from server import scope
 from server.accounts.tables import Account
 from server.actor import Actor
 from server.areas.tables import Area
-from server.db import fetch, is_sqlite, write_transaction
+from server.db import is_sqlite, write_transaction
 from server.entries.tables import Visit
 from server.households import fields, versions
 from server.households.tables import Household, Member
-from server.pairings.tables import Pairing
 from server.sync import changelog
 
 NEED_AREAS = ("health", "training", "livelihood", "work_school")
-PAIRING_GRACE = dt.timedelta(days=7)
-"""An entry recorded up to this long after its pairing ended is still accepted (flagged)."""
 
 
 @dataclass
@@ -40,33 +39,6 @@ class HouseholdSummary:
     @property
     def urgent(self) -> bool:
         return any(n["level"] == "urgent" for n in self.needs.values())
-
-
-async def paired_household_ids(volunteer_id: int) -> list[int]:
-    """Households paired with the volunteer now."""
-    rows = await Pairing.select(Pairing.household).where(
-        (Pairing.volunteer == volunteer_id) & Pairing.ended_at.is_null()
-    )
-    return sorted({r["household"] for r in rows})
-
-
-def _area_filter(paths: tuple[str, ...]) -> Any:
-    clauses = [Household.village.path.like(f"{p}%") for p in paths]
-    return functools.reduce(operator.or_, clauses)
-
-
-async def scope_filter(actor: Actor) -> Any | None:
-    """A where-clause on Household limiting rows to ``actor``'s scope.
-
-    None means everything (admin). An empty scope gives a clause matching nothing.
-    """
-    if actor.is_admin:
-        return None
-    if actor.role == "coordinator":
-        if not actor.area_paths:
-            return Household.id == -1
-        return _area_filter(actor.area_paths)
-    return Household.id.is_in(await paired_household_ids(actor.id) or [-1])
 
 
 def _search_filter(query: str) -> Any:
@@ -116,9 +88,9 @@ async def summaries(actor: Actor, query: str = "", limit: int = 500) -> list[Hou
         Household.phone,
         Household.address,
     )
-    scope = await scope_filter(actor)
-    if scope is not None:
-        select = select.where(scope)
+    visible = await scope.households(actor)
+    if visible is not None:
+        select = select.where(visible)
     if query.strip():
         select = select.where(_search_filter(query.strip()))
     rows = await select.order_by(Household.village.name).order_by(Household.code).limit(limit)
@@ -144,7 +116,7 @@ async def summaries(actor: Actor, query: str = "", limit: int = 500) -> list[Hou
 
 async def today(actor: Actor) -> list[HouseholdSummary]:
     """The actor's own paired households, the least recently visited first."""
-    ids = await paired_household_ids(actor.id)
+    ids = await scope.paired_household_ids(actor.id)
     if not ids:
         return []
     own = Actor(**{**actor.__dict__, "role": "volunteer"})
@@ -160,18 +132,9 @@ async def follow_ups(actor: Actor) -> list[HouseholdSummary]:
     return [s for s in await summaries(actor) if s.follow_up or s.urgent]
 
 
-async def in_scope(actor: Actor, household_id: int) -> bool:
-    """True when ``actor`` may see household ``household_id``."""
-    select = Household.select(Household.id).where(Household.id == household_id)
-    scope = await scope_filter(actor)
-    if scope is not None:
-        select = select.where(scope)
-    return await select.first() is not None
-
-
 async def detail(actor: Actor, household_id: int) -> dict[str, Any] | None:
     """A household page's data, or None when it is outside ``actor``'s scope."""
-    if not await in_scope(actor, household_id):
+    if not await scope.sees_household(actor, household_id):
         return None
     household = (
         await Household.select(
@@ -224,62 +187,6 @@ async def teammates(actor: Actor) -> list[dict[str, Any]]:
         )
         .order_by(Account.display_name)
     )
-
-
-@dataclass(frozen=True)
-class Scopes:
-    """Whether an actor may record entries about each of a batch's households.
-
-    Read with one query for the whole batch (``visit_scopes``), then asked per entry.
-    """
-
-    actor: Actor
-    visible: frozenset[int] = frozenset()
-    """Coordinators: the batch's households in their areas."""
-    pairings: dict[int, list[dt.datetime | None]] = field(default_factory=dict)
-    """Volunteers: when each of their pairings with a household ended (None: not yet)."""
-
-    def of(self, household_id: int, recorded_at: dt.datetime) -> str:
-        """``ok``: in scope now. ``flag``: the pairing ended, but after (or within the
-        grace period before) the entry was recorded at device time ``recorded_at``.
-        ``out``: never in scope."""
-        if self.actor.is_coordinator:
-            return "ok" if household_id in self.visible else "out"
-        ended = self.pairings.get(household_id, [])
-        if any(e is None for e in ended):
-            return "ok"
-        if any(e is not None and recorded_at <= e + PAIRING_GRACE for e in ended):
-            return "flag"
-        return "out"
-
-
-async def visit_scopes(actor: Actor, household_ids: set[int]) -> Scopes:
-    """``Scopes`` of ``actor`` for ``household_ids``, in one query."""
-    ids = sorted(i for i in household_ids if 0 < i < 2**31) or [-1]
-    if actor.is_coordinator:
-        select = Household.select(Household.id).where(Household.id.is_in(ids))
-        scope = await scope_filter(actor)
-        if scope is not None:
-            select = select.where(scope)
-        return Scopes(actor, visible=frozenset(r["id"] for r in await select))
-    # Plain SQL: building this as a Piccolo select costs more than running it.
-    marks = ", ".join(["{}"] * len(ids))
-    rows = await fetch(
-        f'SELECT "household", "ended_at" FROM "{Pairing._meta.tablename}" '
-        f'WHERE "volunteer" = {{}} AND "household" IN ({marks})',
-        actor.id,
-        *ids,
-    )
-    pairings: dict[int, list[dt.datetime | None]] = {}
-    for row in rows:
-        pairings.setdefault(row["household"], []).append(row["ended_at"])
-    return Scopes(actor, pairings=pairings)
-
-
-async def visit_scope(actor: Actor, household_id: int, recorded_at: dt.datetime) -> str:
-    """Whether ``actor`` may record an entry about a household at device time ``recorded_at``
-    (see ``Scopes.of``)."""
-    return (await visit_scopes(actor, {household_id})).of(household_id, recorded_at)
 
 
 # --- the one versioned path for household changes (DESIGN §3.3) --------------------

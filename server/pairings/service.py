@@ -10,17 +10,18 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
+from server import scope
 from server.accounts import management
 from server.accounts.tables import Account
 from server.actor import Actor
 from server.areas import service as areas
-from server.areas.access import covers
 from server.areas.service import NotFound, Refused
 from server.db import write_transaction
 from server.households.tables import Household
 from server.i18n import N_
 from server.pairings import pairing
 from server.pairings.tables import Pairing
+from server.scope import covers
 
 MESSAGES = {
     "no_volunteers": N_("This team has no active volunteers."),
@@ -80,22 +81,17 @@ async def village_households(actor: Actor, village_id: int) -> list[dict[str, An
 
 
 async def volunteer_households(actor: Actor, account_id: int) -> list[dict[str, Any]]:
-    """The households paired with a volunteer within reach now."""
+    """The households in ``actor``'s areas paired with a volunteer within reach now
+    (those elsewhere are not ``actor``'s to see)."""
     await management.account(actor, account_id)
-    ids = [
-        r["household"]
-        for r in await Pairing.select(Pairing.household).where(
-            (Pairing.volunteer == account_id) & Pairing.ended_at.is_null()
-        )
-    ]
-    rows = (
-        await Household.select(
-            Household.id, Household.code, Household.head_name, Household.village.name
-        )
-        .where(Household.id.is_in(ids or [-1]))
-        .order_by(Household.code)
-    )
-    return await _with_pairings(rows)
+    ids = await scope.paired_household_ids(account_id)
+    select = Household.select(
+        Household.id, Household.code, Household.head_name, Household.village.name
+    ).where(Household.id.is_in(ids or [-1]))
+    visible = await scope.households(actor)
+    if visible is not None:
+        select = select.where(visible)
+    return await _with_pairings(await select.order_by(Household.code))
 
 
 async def _household_within_reach(actor: Actor, household_id: int | None) -> int:

@@ -13,13 +13,13 @@ from typing import Any
 from piccolo.table import Table
 
 from server.actor import Actor
-from server.areas.access import covers
 from server.audit.tables import AuditLog
 from server.db import engine, is_sqlite
 from server.households import service as households
 from server.households.tables import Household, Member
 from server.rosters.reader import TEXT_FIELDS
 from server.rosters.tables import RosterRecord
+from server.scope import covers
 from server.sync import changelog
 
 _BULK = 500

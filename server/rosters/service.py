@@ -18,7 +18,6 @@ from typing import Any
 
 from server.actor import Actor
 from server.areas import service as areas
-from server.areas.access import covers
 from server.areas.service import NotFound
 from server.audit import service as audit
 from server.conflicts.tables import HouseholdFlag
@@ -27,6 +26,7 @@ from server.households.tables import Household
 from server.rosters import reader
 from server.rosters.apply import apply_chunk, branch
 from server.rosters.tables import RosterRecord, RosterUpload
+from server.scope import covers
 from server.settings import Settings
 
 CHUNK = 500

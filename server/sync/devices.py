@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import functools
-import operator
 from typing import Any
 
-from server.accounts.tables import Account, AuthSession
+from server import scope
+from server.accounts.tables import AuthSession
 from server.actor import Actor
 from server.audit import service as audit
 from server.db import write_transaction
 from server.i18n import N_
-from server.pairings.tables import Pairing
 from server.sync.tables import Device
 
 REVOKED = N_("This device was removed by a coordinator. The data saved on it is being cleared.")
@@ -27,37 +25,12 @@ async def is_revoked(device_id: str) -> bool:
     )
 
 
-async def _accounts_in_scope(actor: Actor) -> list[int] | None:
-    """Accounts a coordinator looks after (None: all, for an admin).
-
-    A volunteer is in a coordinator's areas when their team belongs to one of the
-    areas, or when they are paired now with a household in one of them.
-    """
-    if actor.is_admin:
-        return None
-    if actor.role != "coordinator" or not actor.area_paths:
-        return []
-    team_rows = await Account.select(Account.id).where(
-        functools.reduce(
-            operator.or_, [Account.team.area.path.like(f"{p}%") for p in actor.area_paths]
-        )
-    )
-    paired_rows = await Pairing.select(Pairing.volunteer).where(
-        Pairing.ended_at.is_null()
-        & functools.reduce(
-            operator.or_,
-            [Pairing.household.village.path.like(f"{p}%") for p in actor.area_paths],
-        )
-    )
-    return sorted({r["id"] for r in team_rows} | {r["volunteer"] for r in paired_rows})
-
-
 async def devices_for(actor: Actor) -> list[dict[str, Any]]:
     """The devices of the accounts ``actor`` looks after, most recently seen first."""
     select = Device.select(Device.all_columns(), Device.account.display_name)
-    accounts = await _accounts_in_scope(actor)
-    if accounts is not None:
-        select = select.where(Device.account.is_in(accounts or [-1]))
+    visible = scope.devices(actor)
+    if visible is not None:
+        select = select.where(visible)
     return await select.order_by(Device.last_seen_at, ascending=False).limit(500)
 
 
@@ -66,10 +39,13 @@ async def revoke(actor: Actor, device_row_id: int) -> bool:
 
     False when it is not theirs to revoke.
     """
-    accounts = await _accounts_in_scope(actor)
+    where = Device.id == device_row_id
+    visible = scope.devices(actor)
+    if visible is not None:
+        where &= visible
     async with write_transaction():
-        row = await Device.select().where(Device.id == device_row_id).first()
-        if row is None or (accounts is not None and row["account"] not in accounts):
+        row = await Device.select().where(where).first()
+        if row is None:
             return False
         # Pages and a pull with a new device id would still work on the phone's session;
         # it is kept, marked, so the phone's next sync still learns to wipe itself.

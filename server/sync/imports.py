@@ -8,15 +8,14 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
+from server import scope
 from server.accounts.service import load_actor
+from server.accounts.tables import Account
 from server.actor import Actor
-from server.areas.tables import Team
 from server.audit import service as audit
 from server.db import write_transaction
 from server.entries import service as entries
 from server.entries.schemas import EntryResult
-from server.households.service import paired_household_ids
-from server.households.tables import Household
 from server.i18n import N_, gettext
 
 FORMAT = "doorstep-outbox"
@@ -29,6 +28,8 @@ REFUSALS = {
     "outside_areas": N_("The account in this file is not in your areas."),
 }
 """Why a whole file is refused (stable codes and their messages)."""
+OUTSIDE_AREAS = N_("This household is not in your areas.")
+"""Why one entry of the file is refused (``out_of_scope``): its household is not the importer's."""
 
 
 class ImportRefused(Exception):
@@ -84,31 +85,47 @@ def parse_export(raw: bytes) -> dict[str, Any]:
     return content
 
 
-async def _area_paths_of(account: Actor) -> list[str]:
-    """Where an account works: its team's area and the villages of its households."""
-    paths = []
-    if account.team_id is not None:
-        team = await Team.select(Team.area.path).where(Team.id == account.team_id).first()
-        if team and team["area.path"]:
-            paths.append(team["area.path"])
-    households = await paired_household_ids(account.id)
-    if households:
-        rows = await Household.select(Household.village.path).where(Household.id.is_in(households))
-        paths.extend(r["village.path"] for r in rows)
-    return paths
-
-
 async def may_import_for(coordinator: Actor, account: Actor) -> bool:
-    """True when ``account`` works inside ``coordinator``'s areas (admins: everyone)."""
-    if coordinator.is_admin or coordinator.id == account.id:
+    """True when ``coordinator`` looks after ``account`` (admins: everyone; anyone: themself)."""
+    if coordinator.id == account.id:
         return True
-    if coordinator.role != "coordinator" or not coordinator.area_paths:
-        return False
-    return any(
-        path.startswith(area)
-        for path in await _area_paths_of(account)
-        for area in coordinator.area_paths
+    row = await Account.select(Account.id, Account.role, Account.team.area.path).where(
+        Account.id == account.id
     )
+    return bool(row) and scope.looks_after(coordinator, row[0])
+
+
+async def _outside_areas(
+    coordinator: Actor, chunk: list[Any], language: str
+) -> dict[int, EntryResult]:
+    """The entries of ``chunk`` about households outside ``coordinator``'s areas, refused.
+
+    The account may have been paired beyond them: those entries are another
+    coordinator's (or an admin's) to import. Every kind names its household as
+    ``data.household_id``; an entry without one is left to the ingest's checks.
+    """
+    if coordinator.is_admin:
+        return {}
+    named = {i: _household_of(raw) for i, raw in enumerate(chunk)}
+    inside = await scope.households_within_areas(
+        coordinator, {h for h in named.values() if h is not None}
+    )
+    return {
+        i: EntryResult(
+            id=str(chunk[i].get("id", "")),
+            status="rejected",
+            code="out_of_scope",
+            error=gettext(language, OUTSIDE_AREAS),
+        )
+        for i, household in named.items()
+        if household is not None and household not in inside
+    }
+
+
+def _household_of(raw: Any) -> int | None:
+    data = raw.get("data") if isinstance(raw, dict) else None
+    value = data.get("household_id") if isinstance(data, dict) else None
+    return int(value) if isinstance(value, str) and value.isdigit() and len(value) < 10 else None
 
 
 async def import_export(coordinator: Actor, raw: bytes, language: str) -> ImportReport:
@@ -124,7 +141,13 @@ async def import_export(coordinator: Actor, raw: bytes, language: str) -> Import
     raw_entries = content["entries"]
     for start in range(0, len(raw_entries), BATCH):
         chunk = raw_entries[start : start + BATCH]
-        results = await entries.ingest(account, chunk, language, device_id)
+        refused = await _outside_areas(coordinator, chunk, language)
+        ingested = iter(
+            await entries.ingest(
+                account, [e for i, e in enumerate(chunk) if i not in refused], language, device_id
+            )
+        )
+        results = [refused[i] if i in refused else next(ingested) for i in range(len(chunk))]
         for raw_entry, result in zip(chunk, results, strict=True):
             described = raw_entry if isinstance(raw_entry, dict) else {}
             report.entries.append(

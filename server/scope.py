@@ -1,0 +1,218 @@
+"""The one scope rule: may this actor see or change this? (DESIGN §2, "One scope rule").
+
+Every service asks here; no other module builds an area filter. In DESIGN's words:
+
+- **An admin** sees and changes everything.
+- **A coordinator** looks after their areas and everything under them: an area's path
+  (``/county/township/village/``) starts with the path of every area above it, so "under"
+  is a prefix. Inside those areas are the households of their villages with their members,
+  entries, visits and flags, and the teams that work there.
+- **The accounts a coordinator looks after** are the volunteers and team leaders of the
+  teams in their areas. An account belongs to the area of its team, not to the places it
+  is paired with: a volunteer of another area's team who is also paired with households
+  here is that area's account (their pairings with households here show on those
+  households). Coordinators and admins are looked after by admins only. The devices of an
+  account and the imports of its phone's export follow the account; an import stores only
+  the entries about households inside the importing coordinator's areas.
+- **A volunteer** (or team leader) sees the households paired with them now and records
+  for them; an entry recorded up to ``PAIRING_GRACE`` after its pairing ended is still
+  accepted (and flagged for a coordinator).
+- **An action that hands an account over** (password reset, join QR, and so the PIN set
+  at joining) acts on everything that account can see, so it needs a coordinator who looks
+  after the account and whose areas cover every household it can see or record for,
+  otherwise an admin.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import operator
+from dataclasses import dataclass, field
+from typing import Any
+
+from server.accounts.tables import Account
+from server.actor import Actor, now
+from server.conflicts.tables import HouseholdFlag
+from server.db import fetch
+from server.households.tables import Household
+from server.pairings.tables import Pairing
+from server.sync.tables import Device
+
+PAIRING_GRACE = dt.timedelta(days=7)
+"""An entry recorded up to this long after its pairing ended is still accepted (flagged)."""
+LOOKED_AFTER_ROLES = ("volunteer", "leader")
+"""The roles of the accounts a coordinator looks after (the rest are an admin's)."""
+
+
+# --- areas ------------------------------------------------------------------------
+
+
+def covers(actor: Actor, path: str | None) -> bool:
+    """True when the area at ``path`` lies within ``actor``'s areas."""
+    if actor.is_admin:
+        return True
+    if actor.role != "coordinator" or not path:
+        return False
+    return any(path.startswith(own) for own in actor.area_paths)
+
+
+def is_own_area(actor: Actor, path: str) -> bool:
+    """True when ``path`` is one of the areas given to the coordinator (not one under them)."""
+    return path in actor.area_paths
+
+
+def under(column: Any, path: str) -> Any:
+    """A where-clause: the area path ``column`` is ``path`` or lies under it."""
+    return column.like(f"{path}%")
+
+
+def _within(column: Any, actor: Actor) -> Any | None:
+    """A where-clause: the area path ``column`` lies in ``actor``'s areas; None for all."""
+    if actor.is_admin:
+        return None
+    if actor.role != "coordinator" or not actor.area_paths:
+        return column.is_null() & column.is_not_null()
+    return functools.reduce(operator.or_, [under(column, p) for p in actor.area_paths])
+
+
+def _narrow(select: Any, clause: Any | None) -> Any:
+    return select if clause is None else select.where(clause)
+
+
+# --- households -------------------------------------------------------------------
+
+
+async def paired_household_ids(volunteer_id: int) -> list[int]:
+    """Households paired with the volunteer now."""
+    rows = await Pairing.select(Pairing.household).where(
+        (Pairing.volunteer == volunteer_id) & Pairing.ended_at.is_null()
+    )
+    return sorted({r["household"] for r in rows})
+
+
+async def households(actor: Actor) -> Any | None:
+    """A where-clause on Household limiting rows to what ``actor`` may see; None for all.
+
+    Coordinators: the households of their areas. Volunteers: those paired with them now.
+    """
+    if actor.is_coordinator:
+        return _within(Household.village.path, actor)
+    return Household.id.is_in(await paired_household_ids(actor.id) or [-1])
+
+
+async def sees_household(actor: Actor, household_id: int) -> bool:
+    """True when ``actor`` may see household ``household_id``."""
+    select = Household.select(Household.id).where(Household.id == household_id)
+    return await _narrow(select, await households(actor)).first() is not None
+
+
+async def households_within_areas(actor: Actor, household_ids: set[int]) -> set[int]:
+    """Those of ``household_ids`` in a coordinator's areas (all of them for an admin)."""
+    ids = sorted(i for i in household_ids if 0 < i < 2**31) or [-1]
+    select = Household.select(Household.id).where(Household.id.is_in(ids))
+    rows = await _narrow(select, _within(Household.village.path, actor))
+    return {r["id"] for r in rows}
+
+
+def flags(actor: Actor) -> Any | None:
+    """A where-clause on HouseholdFlag: flags on households of ``actor``'s areas."""
+    if not actor.is_coordinator:
+        return HouseholdFlag.id == -1
+    return _within(HouseholdFlag.household.village.path, actor)
+
+
+@dataclass(frozen=True)
+class Scopes:
+    """Whether an actor may record entries about each of a batch's households.
+
+    Read with one query for the whole batch (``recording_scopes``), then asked per entry.
+    """
+
+    actor: Actor
+    visible: frozenset[int] = frozenset()
+    """Coordinators: the batch's households in their areas."""
+    pairings: dict[int, list[dt.datetime | None]] = field(default_factory=dict)
+    """Volunteers: when each of their pairings with a household ended (None: not yet)."""
+
+    def of(self, household_id: int, recorded_at: dt.datetime) -> str:
+        """``ok``: in scope now. ``flag``: the pairing ended, but after (or within the
+        grace period before) the entry was recorded at device time ``recorded_at``.
+        ``out``: never in scope."""
+        if self.actor.is_coordinator:
+            return "ok" if household_id in self.visible else "out"
+        ended = self.pairings.get(household_id, [])
+        if any(e is None for e in ended):
+            return "ok"
+        if any(e is not None and recorded_at <= e + PAIRING_GRACE for e in ended):
+            return "flag"
+        return "out"
+
+
+async def recording_scopes(actor: Actor, household_ids: set[int]) -> Scopes:
+    """``Scopes`` of ``actor`` for ``household_ids``, in one query."""
+    if actor.is_coordinator:
+        return Scopes(actor, visible=frozenset(await households_within_areas(actor, household_ids)))
+    ids = sorted(i for i in household_ids if 0 < i < 2**31) or [-1]
+    # Plain SQL: building this as a Piccolo select costs more than running it.
+    marks = ", ".join(["{}"] * len(ids))
+    rows = await fetch(
+        f'SELECT "household", "ended_at" FROM "{Pairing._meta.tablename}" '
+        f'WHERE "volunteer" = {{}} AND "household" IN ({marks})',
+        actor.id,
+        *ids,
+    )
+    pairings: dict[int, list[dt.datetime | None]] = {}
+    for row in rows:
+        pairings.setdefault(row["household"], []).append(row["ended_at"])
+    return Scopes(actor, pairings=pairings)
+
+
+async def recording_scope(actor: Actor, household_id: int, recorded_at: dt.datetime) -> str:
+    """Whether ``actor`` may record an entry about a household at device time ``recorded_at``
+    (see ``Scopes.of``)."""
+    return (await recording_scopes(actor, {household_id})).of(household_id, recorded_at)
+
+
+# --- areas, teams, accounts, devices ----------------------------------------------
+
+
+def looks_after(actor: Actor, account: dict[str, Any]) -> bool:
+    """True when ``actor`` looks after ``account`` (a row with ``role`` and ``team.area.path``)."""
+    if actor.is_admin:
+        return True
+    return account["role"] in LOOKED_AFTER_ROLES and covers(actor, account["team.area.path"])
+
+
+def accounts(actor: Actor) -> Any | None:
+    """A where-clause on Account: the accounts ``actor`` looks after; None for all."""
+    if actor.is_admin:
+        return None
+    return Account.role.is_in(list(LOOKED_AFTER_ROLES)) & _within(Account.team.area.path, actor)
+
+
+def devices(actor: Actor) -> Any | None:
+    """A where-clause on Device: the devices of the accounts ``actor`` looks after."""
+    if actor.is_admin:
+        return None
+    return Device.account.role.is_in(list(LOOKED_AFTER_ROLES)) & _within(
+        Device.account.team.area.path, actor
+    )
+
+
+async def may_hand_over(actor: Actor, account: dict[str, Any]) -> bool:
+    """True when ``actor`` may hand ``account`` over (reset its password, show its join QR).
+
+    The account must be one ``actor`` looks after, and every household it can see or
+    record for (paired now, or within the grace period) must lie in ``actor``'s areas.
+    """
+    if actor.is_admin:
+        return True
+    if not looks_after(actor, account):
+        return False
+    since = now() - PAIRING_GRACE
+    rows = await Pairing.select(Pairing.household.village.path).where(
+        (Pairing.volunteer == account["id"])
+        & (Pairing.ended_at.is_null() | (Pairing.ended_at > since))
+    )
+    return all(covers(actor, r["household.village.path"]) for r in rows)
