@@ -16,7 +16,7 @@ from litestar.static_files import create_static_files_router
 from litestar.template import TemplateConfig
 from piccolo.utils.sync import run_sync
 
-from server import __version__, db, web
+from server import __version__, db, schema_page, web
 from server.accounts.admin import AccountAdminController
 from server.accounts.controllers import LoginController
 from server.accounts.join import JoinController
@@ -89,7 +89,12 @@ def create_app(settings: Settings | None = None) -> Litestar:
             ResponseHeader(name="Referrer-Policy", value="same-origin"),
         ],
         logging_config=LoggingConfig(log_exceptions="always"),
-        openapi_config=OpenAPIConfig(title="Doorstep", version=__version__, path="/schema"),
+        openapi_config=OpenAPIConfig(
+            title="Doorstep",
+            version=__version__,
+            path="/schema",
+            render_plugins=schema_page.render_plugins(),
+        ),
         on_startup=[db.open_connections],
         on_shutdown=[db.close_connections],
     )

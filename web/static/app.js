@@ -5,7 +5,8 @@ import * as outbox from "./outbox.js";
 import { CHANNEL, SYNC_TAG, drain } from "./drain.js";
 import { prepareForms, setUpCapture } from "./capture.js";
 import {
-  askPersistence, browserNotices, checkForUpdate, offlineCapable, refreshBadge, registerWorker,
+  askPersistence, browserNotices, checkForUpdate, offerInstall, offlineCapable, refreshBadge,
+  registerWorker,
 } from "./status.js";
 import { account, say, show } from "./ui.js";
 import { clearDrafts, clearWhenStored, keepDrafts } from "./drafts.js";
@@ -151,6 +152,7 @@ function onPage(root) {
 }
 
 async function start() {
+  offerInstall();
   setUpCapture(offlineCapable, afterCapture);
   document.addEventListener("submit", logOut, true);
   window.addEventListener("submit", confirmFirst, true);

@@ -5,6 +5,8 @@ import * as outbox from "./outbox.js";
 import { account, message, shortTime, show } from "./ui.js";
 
 let waiting = null;
+let installPrompt = null;
+let installLater = false;
 let workerFailed = false;
 let registered = null;
 let lastCheck = 0;
@@ -50,6 +52,37 @@ export function browserNotices() {
   show("notice-ios", !wechat && /iPhone|iPad|iPod/.test(agent) && !standalone);
   show("notice-no-worker", !wechat && !offlineCapable());
   show("notice-update", Boolean(waiting && navigator.serviceWorker.controller));
+  show("notice-install", Boolean(installPrompt) && !standalone && !installLater);
+}
+
+/**
+ * Offer 安装 where the browser can install the app (Android's `beforeinstallprompt`); iOS
+ * has no such event, its steps are the notice-ios text. Asked before the first capture:
+ * an app on the home screen keeps its storage (iOS deletes a site's after 7 days unused).
+ */
+export function offerInstall() {
+  window.addEventListener("beforeinstallprompt", (event) => {
+    event.preventDefault(); // the app asks at its own moment, with its own words
+    installPrompt = event;
+    browserNotices();
+  });
+  window.addEventListener("appinstalled", () => {
+    installPrompt = null;
+    browserNotices();
+  });
+  document.addEventListener("click", async (event) => {
+    if (event.target.closest("#install-later")) {
+      installLater = true;
+      browserNotices();
+    }
+    if (!event.target.closest("#install-now") || !installPrompt) return;
+    const asked = installPrompt;
+    installPrompt = null; // a prompt can be shown once
+    await asked.prompt();
+    const choice = await asked.userChoice.catch(() => null);
+    if (!choice || choice.outcome !== "accepted") installLater = true;
+    browserNotices();
+  });
 }
 
 function offerUpdate(worker) {
