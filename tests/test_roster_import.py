@@ -154,6 +154,15 @@ def test_importing_the_same_file_again_changes_nothing(coord, db):
     assert [db(household, c) for c in ("T001", "T002", "T003")] == before
 
 
+def test_the_preview_counts_new_changed_and_unchanged_households(coord, db):
+    import_file(coord, xlsx(GOOD[:2]))
+    edited = [list(r) for r in GOOD]
+    edited[0][5] = "13900000002"
+    _, page = preview(coord, xlsx(edited))
+    counts = dict(re.findall(r'data-preview="(\w+)">([^<]*)<', page))
+    assert counts == {"new": "1", "update": "1", "unchanged": "1"}
+
+
 def test_an_edited_file_updates_the_household(coord, db):
     import_file(coord, xlsx(GOOD))
     edited = [list(r) for r in GOOD]
