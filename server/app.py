@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from litestar import Litestar
 from litestar.config.csrf import CSRFConfig
-from litestar.datastructures import ResponseHeader
 from litestar.di import Provide
-from litestar.exceptions import NotAuthorizedException
+from litestar.exceptions import HTTPException, NotAuthorizedException
 from litestar.logging import LoggingConfig
 from litestar.middleware import DefineMiddleware
 from litestar.openapi import OpenAPIConfig
@@ -16,7 +14,7 @@ from litestar.static_files import create_static_files_router
 from litestar.template import TemplateConfig
 from piccolo.utils.sync import run_sync
 
-from server import __version__, db, schema_page, web
+from server import __version__, db, errors, protocol, schema_page, web
 from server.accounts.admin import AccountAdminController
 from server.accounts.controllers import LoginController
 from server.accounts.join import JoinController
@@ -36,7 +34,7 @@ from server.system import service as system
 from server.vendor_htmx import vendor_dir
 
 
-def create_app(settings: Settings | None = None) -> Litestar:
+def create_app(settings: Settings | None = None) -> protocol.App:
     """The Litestar app for ``settings`` (read from the environment when omitted)."""
     settings = settings or Settings.from_env()
     secret = settings.secret_key or run_sync(system.secret_key())
@@ -49,7 +47,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         engine=JinjaTemplateEngine,
         engine_callback=configure,
     )
-    app = Litestar(
+    app = protocol.App(
         route_handlers=[
             LoginController,
             HouseholdController,
@@ -76,19 +74,20 @@ def create_app(settings: Settings | None = None) -> Litestar:
         csrf_config=CSRFConfig(
             secret=secret,
             cookie_secure=settings.secure_cookies,
-            exclude=["/api/sync"],
+            exclude=web.CSRF_EXEMPT,
         ),
-        exception_handlers={NotAuthorizedException: web.unauthorised},
+        exception_handlers={
+            NotAuthorizedException: web.unauthorised,
+            HTTPException: errors.http_error,
+            Exception: errors.server_error,
+        },
         template_config=templates,
         plugins=[HTMXPlugin()],
-        response_headers=[
-            ResponseHeader(
-                name="Content-Security-Policy", value=web.content_security_policy(settings)
-            ),
-            ResponseHeader(name="X-Content-Type-Options", value="nosniff"),
-            ResponseHeader(name="Referrer-Policy", value="same-origin"),
+        before_send=[
+            protocol.add_headers(protocol.security_headers(web.content_security_policy(settings)))
         ],
-        logging_config=LoggingConfig(log_exceptions="always"),
+        # server.errors logs what went wrong, once; Litestar would log every 404 as well.
+        logging_config=LoggingConfig(log_exceptions="never"),
         openapi_config=OpenAPIConfig(
             title="Doorstep",
             version=__version__,

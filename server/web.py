@@ -21,16 +21,18 @@ from server.sync.devices import REVOKED
 
 SESSION_COOKIE = "doorstep_session"
 PUBLIC_PATHS = [
-    "^/login",
+    "^/login$",
     "^/static/",
     "^/vendor/",
-    "^/sw.js",
-    "^/sw/",
-    "^/manifest.webmanifest",
-    "^/healthz",
-    "^/schema",
-    "^/favicon.ico",
+    r"^/sw\.js$",
+    r"^/manifest\.webmanifest$",
+    "^/healthz$",
+    "^/schema(/|$)",
+    r"^/favicon\.ico$",
 ]
+"""Paths served without a session: whole paths (or whole folders), never a mere prefix."""
+CSRF_EXEMPT = [r"^/api/sync/push$"]
+"""The one form-less POST: the phone's outbox (it proves its origin instead)."""
 
 
 class SessionRevoked(NotAuthorizedException):
