@@ -25,6 +25,7 @@ PUBLIC_PATHS = [
     "^/static/",
     "^/vendor/",
     r"^/sw\.js$",
+    "^/sw/",
     r"^/manifest\.webmanifest$",
     "^/healthz$",
     "^/schema(/|$)",
