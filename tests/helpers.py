@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import re
 import subprocess
 import sys
 import uuid
+from collections.abc import Iterator
 from pathlib import Path
 
-from tests.support import ROOT, csrf, form_fields
+from litestar import get
+
+from tests.support import ORIGIN, ROOT, csrf, form_fields
 
 
 async def household_ids_of(username: str) -> list[int]:
@@ -69,3 +73,23 @@ def empty_database(tmp_path: Path) -> str:
 
     asyncio.run(create())
     return url.rsplit("/", 1)[0] + f"/{name}"
+
+
+@get("/test-only/boom", opt={"exclude_from_auth": True}, include_in_schema=False)
+async def boom() -> str:
+    """Stands for a defect: an exception nothing handles."""
+    raise RuntimeError("a defect")
+
+
+@contextlib.contextmanager
+def client_with_routes(settings, *handlers) -> Iterator:
+    """A client of the real app with extra routes, answering 500s instead of raising."""
+    from litestar.testing import TestClient
+
+    from server.app import create_app
+
+    app = create_app(settings)
+    for handler in handlers:
+        app.register(handler)
+    with TestClient(app, base_url=ORIGIN, raise_server_exceptions=False) as test_client:
+        yield test_client

@@ -4,27 +4,14 @@ HEAD answers wherever GET does."""
 from __future__ import annotations
 
 import pytest
-from litestar import get
 
-from tests.support import ORIGIN
-
-
-@get("/test-only/boom", opt={"exclude_from_auth": True}, include_in_schema=False)
-async def boom() -> str:
-    """Stands for a defect: an exception nothing handles."""
-    raise RuntimeError("a defect")
+from tests.helpers import boom, client_with_routes
 
 
 @pytest.fixture
 def failing_client(demo_db, settings):
     """A client of the real app with one extra route that raises."""
-    from litestar.testing import TestClient
-
-    from server.app import create_app
-
-    app = create_app(settings)
-    app.register(boom)
-    with TestClient(app, base_url=ORIGIN, raise_server_exceptions=False) as test_client:
+    with client_with_routes(settings, boom) as test_client:
         yield test_client
 
 

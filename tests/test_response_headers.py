@@ -8,15 +8,10 @@ import logging
 import pytest
 from litestar import get, post
 
-from tests.support import ORIGIN, login
+from tests.helpers import boom, client_with_routes
+from tests.support import login
 
 HEADERS = {"x-content-type-options": "nosniff", "referrer-policy": "same-origin"}
-
-
-@get("/test-only/boom", opt={"exclude_from_auth": True}, include_in_schema=False)
-async def boom() -> str:
-    """Stands for a defect: an exception nothing handles."""
-    raise RuntimeError("a defect")
 
 
 @get("/login-history", include_in_schema=False)
@@ -34,14 +29,7 @@ async def sync_settings() -> str:
 @pytest.fixture
 def app_client(demo_db, settings):
     """A client of the real app with three extra routes."""
-    from litestar.testing import TestClient
-
-    from server.app import create_app
-
-    app = create_app(settings)
-    for handler in (boom, login_history, sync_settings):
-        app.register(handler)
-    with TestClient(app, base_url=ORIGIN, raise_server_exceptions=False) as test_client:
+    with client_with_routes(settings, boom, login_history, sync_settings) as test_client:
         yield test_client
 
 
