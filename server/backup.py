@@ -12,6 +12,8 @@ import sqlite3
 import subprocess
 from pathlib import Path
 
+import asyncpg
+
 from server.settings import Settings
 
 
@@ -92,7 +94,6 @@ def _new_epoch(settings: Settings) -> None:
     delete = "DELETE FROM system_value WHERE key = 'epoch'"
     insert = "INSERT INTO system_value (key, value, created_at) VALUES ('epoch', {}, {})"
     if settings.is_postgres:
-        import asyncpg
 
         async def write() -> None:
             connection = await asyncpg.connect(settings.database_url)

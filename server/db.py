@@ -12,6 +12,8 @@ from collections.abc import AsyncIterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+import asyncpg
+from piccolo.apps.migrations.commands.forwards import run_forwards
 from piccolo.columns import Column
 from piccolo.columns.defaults.base import Default
 from piccolo.engine.base import Engine
@@ -193,11 +195,7 @@ def _advisory_key(name: str) -> int:
 
 async def migrate(settings: Settings) -> None:
     """Apply pending migrations once, even when several processes start together."""
-    from piccolo.apps.migrations.commands.forwards import run_forwards
-
     if settings.is_postgres:
-        import asyncpg
-
         conn = await asyncpg.connect(settings.database_url)
         try:
             await conn.execute("SELECT pg_advisory_lock($1)", _advisory_key("doorstep.migrate"))

@@ -56,3 +56,70 @@ def test_only_the_scope_module_builds_an_area_filter():
 def test_the_scope_module_is_seen_building_area_filters():
     # Keeps the test above honest: it must recognise the filters it forbids.
     assert _area_filters(ast.parse(SCOPE.read_text()))
+
+
+def _module_name(path: Path) -> str:
+    parts = path.relative_to(ROOT).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def _runs_at_import(tree: ast.Module) -> list[ast.Import | ast.ImportFrom]:
+    """The imports a module runs when it is imported (not those under ``if TYPE_CHECKING``)."""
+    found: list[ast.Import | ast.ImportFrom] = []
+
+    def visit(body: list[ast.stmt]) -> None:
+        for node in body:
+            if isinstance(node, (ast.Import, ast.ImportFrom)):
+                found.append(node)
+            elif isinstance(node, ast.If):
+                if not (isinstance(node.test, ast.Name) and node.test.id == "TYPE_CHECKING"):
+                    visit(node.body + node.orelse)
+            elif isinstance(node, ast.Try):
+                visit(node.body + node.orelse + node.finalbody)
+
+    visit(tree.body)
+    return found
+
+
+def _import_graph() -> dict[str, set[str]]:
+    trees = {_module_name(path): tree for path, tree in _modules().items()}
+    graph: dict[str, set[str]] = {name: set() for name in trees}
+    for name, tree in trees.items():
+        for node in _runs_at_import(tree):
+            if isinstance(node, ast.Import):
+                targets = [alias.name for alias in node.names]
+            else:
+                base = node.module or ""
+                targets = [
+                    f"{base}.{alias.name}" if f"{base}.{alias.name}" in trees else base
+                    for alias in node.names
+                ]
+            graph[name] |= {t for t in targets if t in trees and t != name}
+    return graph
+
+
+def _cycle_from(graph: dict[str, set[str]], start: str) -> list[str] | None:
+    """The shortest chain of imports from ``start`` back to itself, if any."""
+    paths = {start: [start]}
+    queue = [start]
+    while queue:
+        current = queue.pop(0)
+        for target in sorted(graph[current]):
+            if target == start:
+                return [*paths[current], start]
+            if target not in paths:
+                paths[target] = [*paths[current], target]
+                queue.append(target)
+    return None
+
+
+def test_no_module_of_server_imports_itself_through_others():
+    graph = _import_graph()
+    cycles = {" → ".join(c) for name in graph if (c := _cycle_from(graph, name))}
+    assert not cycles, "import cycles:\n" + "\n".join(sorted(cycles))
+
+
+def test_the_cycle_check_sees_a_cycle():
+    graph = {"a.x": {"b.y"}, "b.y": {"c.z"}, "c.z": {"a.x"}, "d": set()}
+    assert _cycle_from(graph, "a.x") == ["a.x", "b.y", "c.z", "a.x"]
+    assert _cycle_from(graph, "d") is None

@@ -46,7 +46,7 @@ def apply_changes(held: dict, changes: list[dict]) -> None:
 async def _writer(rng: random.Random, index: int, context: dict) -> None:
     from server.db import engine
     from server.entries.service import ingest
-    from server.households import service
+    from server.households import change
     from server.pairings import pairing
 
     async with engine().transaction():
@@ -60,7 +60,7 @@ async def _writer(rng: random.Random, index: int, context: dict) -> None:
             assert result.status == "accepted"
         elif action == 3:
             household = rng.choice(context["own"])
-            await service.apply_household_change(
+            await change.apply_household_change(
                 None, household, {"address": f"华家河村{index}组{rng.randint(1, 99)}号"}, 10**6
             )
         else:

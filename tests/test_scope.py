@@ -47,12 +47,12 @@ async def _accounts() -> None:
 
 
 async def _flag(household_id: int) -> None:
-    from server.households import service as households
+    from server.households import change
     from server.households.tables import Household
 
     row = await Household.select(Household.version).where(Household.id == household_id).first()
     for device, phone in (("phone-a", "13800000001"), ("phone-b", "13800000002")):
-        await households.apply_household_change(
+        await change.apply_household_change(
             None, household_id, {"phone": phone}, row["version"], device_id=device
         )
 

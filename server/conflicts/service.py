@@ -13,8 +13,7 @@ from server.actor import Actor
 from server.audit import service as audit
 from server.conflicts.tables import HouseholdFlag
 from server.db import write_transaction
-from server.households import fields
-from server.households import service as households
+from server.households import change, fields, versions
 from server.households.tables import Household
 from server.i18n import N_
 
@@ -147,8 +146,6 @@ async def flagged_households(actor: Actor) -> list[dict[str, Any]]:
 
 
 async def _current(household_id: int) -> tuple[int, dict[str, Any]] | None:
-    from server.households import versions
-
     return await versions.current_fields(household_id)
 
 
@@ -241,7 +238,7 @@ async def resolve(
         found = await _current(household_id)
         if found is None or found[0] != seen_version:
             raise StaleResolution
-        outcome = await households.apply_household_change(
+        outcome = await change.apply_household_change(
             actor.id,
             household_id,
             fields.changes_of_fields(chosen),

@@ -2,7 +2,7 @@
 
 The phone sends only the fields it changed and the ``base_version`` it saw.
 The patch is applied in arrival order through the one versioned path
-(``households.service.apply_household_change``); it comes back as ``conflict``
+(``households.change.apply_household_change``); it comes back as ``conflict``
 (stored, applied, flagged for a coordinator) only when another device or a
 coordinator changed the household since ``base_version``.
 """
@@ -19,7 +19,7 @@ from msgspec import UNSET, Meta, Struct, UnsetType
 from server import scope
 from server.entries.schemas import EntryResult
 from server.entries.tables import Entry
-from server.households import service as households
+from server.households import change
 from server.households.tables import Member
 from server.i18n import N_
 
@@ -142,7 +142,7 @@ async def _apply(
 ) -> EntryResult | None:
     from server.entries import service as entries
 
-    outcome = await households.apply_household_change(
+    outcome = await change.apply_household_change(
         actor.id,
         household_id,
         changes,

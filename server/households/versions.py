@@ -1,4 +1,4 @@
-"""The rows behind a household's versions and flags (used by ``service.apply_household_change``)."""
+"""The rows behind a household's versions and flags (used by ``change.apply_household_change``)."""
 
 from __future__ import annotations
 

@@ -15,7 +15,7 @@ from piccolo.table import Table
 from server.actor import Actor
 from server.audit.tables import AuditLog
 from server.db import engine, is_sqlite
-from server.households import service as households
+from server.households import change
 from server.households.tables import Household, Member
 from server.rosters.reader import TEXT_FIELDS
 from server.rosters.tables import RosterRecord
@@ -201,7 +201,7 @@ async def _update(
         changes["members"] = members
     outcome = None
     if changes:
-        outcome = await households.apply_household_change(
+        outcome = await change.apply_household_change(
             actor.id,
             household_id,
             changes,

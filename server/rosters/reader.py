@@ -28,7 +28,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from openpyxl import load_workbook
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Font
 
 from server.i18n import N_
 
@@ -366,9 +367,6 @@ def template_csv() -> bytes:
 
 def template_xlsx() -> bytes:
     """A workbook: the header row on the first sheet, an explanation and example on the second."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
     book = Workbook()
     sheet = book.active
     sheet.title = "住户名单"
