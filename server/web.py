@@ -45,13 +45,13 @@ class SessionAuthentication(AbstractAuthenticationMiddleware):
 
     async def authenticate_request(self, connection: ASGIConnection) -> AuthenticationResult:
         token = connection.cookies.get(SESSION_COOKIE)
-        account_id = await accounts.session_account(token) if token else None
-        actor = await accounts.load_actor(account_id) if account_id else None
-        if actor is None:
+        found = await accounts.session_actor(token) if token else None
+        if found is None:
             if token and await accounts.session_revoked(token):
                 raise SessionRevoked("device revoked")
             raise NotAuthorizedException("no session")
-        return AuthenticationResult(user=actor, auth=token)
+        actor, session = found
+        return AuthenticationResult(user=actor, auth=session)
 
 
 def coordinators_only(connection: ASGIConnection, _: Any) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import secrets
+from dataclasses import dataclass
 from typing import Any
 
 from server.accounts import passwords
@@ -24,37 +25,37 @@ def _token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-async def load_actor(account_id: int) -> Actor | None:
-    """The active account ``account_id`` with its coordinator areas, or None."""
-    row = (
-        await Account.select(
-            Account.id,
-            Account.username,
-            Account.display_name,
-            Account.role,
-            Account.team,
-            Account.language,
-        )
-        .where((Account.id == account_id) & (Account.active == True))  # noqa: E712
-        .first()
-    )
-    if row is None:
-        return None
+_ACTOR_COLUMNS = ("id", "username", "display_name", "role", "team", "language")
+
+
+async def _actor(row: dict, prefix: str = "") -> Actor:
+    """The ``Actor`` of an account row (its columns named ``prefix`` + column)."""
+    values = {name: row[prefix + name] for name in _ACTOR_COLUMNS}
     paths: tuple[str, ...] = ()
-    if row["role"] == "coordinator":
+    if values["role"] == "coordinator":
         areas = await CoordinatorArea.select(CoordinatorArea.area.path).where(
-            CoordinatorArea.account == account_id
+            CoordinatorArea.account == values["id"]
         )
         paths = tuple(a["area.path"] for a in areas)
     return Actor(
-        id=row["id"],
-        username=row["username"],
-        display_name=row["display_name"],
-        role=row["role"],
-        team_id=row["team"],
-        language=row["language"],
+        id=values["id"],
+        username=values["username"],
+        display_name=values["display_name"],
+        role=values["role"],
+        team_id=values["team"],
+        language=values["language"],
         area_paths=paths,
     )
+
+
+async def load_actor(account_id: int) -> Actor | None:
+    """The active account ``account_id`` with its coordinator areas, or None."""
+    row = (
+        await Account.select(*(getattr(Account, name) for name in _ACTOR_COLUMNS))
+        .where((Account.id == account_id) & (Account.active == True))  # noqa: E712
+        .first()
+    )
+    return None if row is None else await _actor(row)
 
 
 _CLAIM = """
@@ -128,18 +129,39 @@ async def start_session(account_id: int, days: int) -> str:
     return token
 
 
-async def session_account(token: str) -> int | None:
-    """The account id of a live session token, else None."""
+@dataclass(frozen=True)
+class Session:
+    """A live session: the token its cookie holds, when it ends, the phone it syncs on."""
+
+    token: str
+    expires_at: dt.datetime
+    device_id: str = ""
+
+
+async def session_actor(token: str) -> tuple[Actor, Session] | None:
+    """The active account behind a live session token, and the session; else None.
+
+    One query for the session and its account: every request asks.
+    """
+    account = AuthSession.account
     row = (
-        await AuthSession.select(AuthSession.account)
+        await AuthSession.select(
+            AuthSession.expires_at,
+            AuthSession.device_id,
+            *(getattr(account, name) for name in _ACTOR_COLUMNS),
+        )
         .where(
             (AuthSession.token_hash == _token_hash(token))
             & (AuthSession.expires_at > now())
             & (AuthSession.revoked == False)  # noqa: E712
+            & (account.active == True)  # noqa: E712
         )
         .first()
     )
-    return None if row is None else row["account"]
+    if row is None:
+        return None
+    session = Session(token, row["expires_at"], row["device_id"])
+    return await _actor(row, "account."), session
 
 
 EXTEND_EVERY = dt.timedelta(hours=1)
@@ -147,20 +169,21 @@ EXTEND_EVERY = dt.timedelta(hours=1)
 otherwise rewrite its session row every minute."""
 
 
-async def extend_session(token: str, days: int, device_id: str = "") -> None:
+async def extend_session(session: Session, days: int, device_id: str = "") -> None:
     """Push a session's expiry ``days`` ahead (each successful sync does), unless it was
-    pushed there less than ``EXTEND_EVERY`` ago.
+    pushed there less than ``EXTEND_EVERY`` ago (known from ``session``: no query then).
 
     ``device_id`` is the phone syncing on it (kept at once: revoking that phone ends
     the session).
     """
     expires_at = now() + dt.timedelta(days=days)
     values: dict[Any, Any] = {AuthSession.expires_at: expires_at}
-    due = AuthSession.expires_at < expires_at - EXTEND_EVERY
+    due = session.expires_at < expires_at - EXTEND_EVERY
     if device_id:
         values[AuthSession.device_id] = device_id
-        due = due | (AuthSession.device_id != device_id)
-    await AuthSession.update(values).where((AuthSession.token_hash == _token_hash(token)) & due)
+        due = due or session.device_id != device_id
+    if due:
+        await AuthSession.update(values).where(AuthSession.token_hash == _token_hash(session.token))
 
 
 async def session_revoked(token: str) -> bool:

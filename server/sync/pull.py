@@ -16,11 +16,10 @@ from msgspec import Struct
 from server.actor import Actor
 from server.entries.service import parse_time
 from server.settings import Settings
-from server.sync import devices, service
+from server.sync import service
 from server.sync.controllers import cross_site
 from server.sync.refusals import Refusal, refuse
 from server.sync.tables import SyncChange
-from server.system import service as system
 
 DEFAULT_LIMIT = 500
 MAX_LIMIT = 2000
@@ -176,9 +175,17 @@ class PullController(Controller):
         settings: Settings = request.app.state.settings
         if cross_site(request, settings):
             return refuse(request, 403, "cross_site")
-        if await devices.is_revoked(device_id):
+        report = service.DeviceReport(
+            device_id,
+            pending_count=pending_count,
+            oldest_pending_at=oldest_pending_at,
+            device_time=parse_time(device_time or ""),
+        )
+        try:
+            await service.record_sync(request.user.id, request.auth, settings.session_days, report)
+        except service.DeviceRevoked:
             return refuse(request, 410, "device_revoked")
-        epoch = await system.epoch()
+        epoch = await service.epoch(request.app.state)
         parsed = parse_cursor(cursor, epoch)
         if parsed is None:
             return refuse(request, 400, "bad_cursor")
@@ -197,13 +204,6 @@ class PullController(Controller):
             for r in rows
         ]
         last = rows[-1]["seq"] if rows else after
-        report = service.DeviceReport(
-            device_id,
-            pending_count=pending_count,
-            oldest_pending_at=oldest_pending_at,
-            device_time=parse_time(device_time or ""),
-        )
-        await service.record_sync(request.user.id, request.auth, settings.session_days, report)
         return _encode(
             request, PullResult(changes=changes, cursor=f"{epoch}.{last}", more=more, epoch=epoch)
         )

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 from server.accounts import service as accounts
 from server.actor import now
 from server.db import write_transaction
 from server.sync.tables import Device
+from server.system import service as system
 
 MAX_OFFSET_MS = 2**31 - 1
 """The column is 32 bits; a phone's clock off by more than 24 days is stored at the bound."""
@@ -33,13 +35,18 @@ def clock_offset_ms(device_time: dt.datetime, server_time: dt.datetime) -> int:
     return max(-MAX_OFFSET_MS, min(MAX_OFFSET_MS, offset))
 
 
+class DeviceRevoked(Exception):
+    """The device was revoked: the sync is refused (410) and its transaction rolled back."""
+
+
 async def record_sync(
-    account_id: int, session: str, session_days: int, report: DeviceReport
+    account_id: int, session: accounts.Session, session_days: int, report: DeviceReport
 ) -> None:
     """Remember a device's latest sync and extend the session that made it.
 
     Runs inside the caller's write transaction when there is one (a push: the
-    ingest's), so a sync costs one commit.
+    ingest's), so a sync costs one commit. Raises ``DeviceRevoked`` for a device a
+    coordinator revoked, which undoes everything that transaction did.
     """
     received = now()
     values = {Device.account: account_id, Device.last_seen_at: received}
@@ -51,14 +58,29 @@ async def record_sync(
     if report.device_time is not None:
         values[Device.clock_offset_ms] = clock_offset_ms(report.device_time, received)
     async with write_transaction():
-        if report.device_id:
-            await _upsert(report.device_id, values)
+        if report.device_id and await _upsert(report.device_id, values):
+            raise DeviceRevoked(report.device_id)
         await accounts.extend_session(session, session_days, report.device_id)
 
 
-async def _upsert(device_id: str, values: dict) -> None:
-    updated = await Device.update(values).where(Device.device_id == device_id).returning(Device.id)
-    if not updated:
-        await Device.insert(
-            Device(device_id=device_id, **{column._meta.name: v for column, v in values.items()})
-        ).on_conflict(target=Device.device_id, action="DO NOTHING")
+async def _upsert(device_id: str, values: dict) -> bool:
+    """Write the device's row; True when it was revoked."""
+    updated = (
+        await Device.update(values).where(Device.device_id == device_id).returning(Device.revoked)
+    )
+    if updated:
+        return bool(updated[0]["revoked"])
+    await Device.insert(
+        Device(device_id=device_id, **{column._meta.name: v for column, v in values.items()})
+    ).on_conflict(target=Device.device_id, action="DO NOTHING")
+    return False
+
+
+async def epoch(state: Any) -> str:
+    """The sync epoch, read once per app (``state``: the app's state).
+
+    It changes only when a backup is restored, which is done with the app stopped.
+    """
+    if "epoch" not in state:
+        state.epoch = await system.epoch()
+    return state.epoch
