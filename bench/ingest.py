@@ -9,7 +9,8 @@ after round:
 - ``ingest``: batches of 50 ``visit`` entries through ``entries.service.ingest``,
   the one ingest path, with the connections the app opens in its lifespan;
 - ``http``: the same through ``POST /api/sync/push`` (the real app, in process,
-  over httpx's ASGI transport: parsing, session, device record included);
+  over httpx's ASGI transport: parsing, session, device record included; the
+  request bodies are written before the clock starts, as a phone writes them);
 - ``raw``: the rows each path stored (entry, visit, entry_receipt, audit_log and
   the pull change log, sync_change), read back and inserted again under new ids
   with one ``executemany`` per table and one transaction per batch (plus the
@@ -17,7 +18,7 @@ after round:
 
 It prints the median entries/s of each path and the median over rounds of each
 path's ratio to the raw write of its own rows, done right after it in the same
-round. The goal is a ratio of at least 0.5 for ``ingest``.
+round. The goals are a ratio of at least 0.5 for ``ingest`` and 0.6 for ``http``.
 """
 
 from __future__ import annotations
@@ -62,7 +63,8 @@ def main() -> int:
     finally:
         shutil.rmtree(work, ignore_errors=True)
     _print(results, args)
-    return 0 if all(r["ratio"]["ingest"] >= 0.5 for r in results) else 1
+    met = all(r["ratio"]["ingest"] >= 0.5 and r["ratio"]["http"] >= 0.6 for r in results)
+    return 0 if met else 1
 
 
 def _arguments() -> argparse.Namespace:
@@ -92,8 +94,9 @@ def _print(results: list[dict[str, Any]], args: argparse.Namespace) -> None:
             ratio = f"{result['ratio'][path]:.2f}" if path in result["ratio"] else ""
             rate = result["rate"][path]
             print(f"{result['database']:<10} {path:<8} {rate:>10,.0f} {ratio:>13}")
-    worst = min(r["ratio"]["ingest"] for r in results)
-    print(f"goal: ingest/raw >= 0.5 on each database; lowest measured {worst:.2f}")
+    for path, goal in (("ingest", 0.5), ("http", 0.6)):
+        worst = min(r["ratio"][path] for r in results)
+        print(f"goal: {path}/raw >= {goal} on each database; lowest measured {worst:.2f}")
 
 
 # --- the child: one database ----------------------------------------------------
@@ -121,9 +124,11 @@ async def _child(args: argparse.Namespace) -> int:
         async with _App(settings) as app:
             households = await _households(actor.id)
             for _ in range(args.rounds):
-                for path, push in (("ingest", _ingest_path(actor)), ("http", app.push)):
+                paths = (("ingest", _ingest_path(actor), list), ("http", app.push, app.encode))
+                for path, push, encode in paths:
                     batches = [_batch(households) for _ in range(args.batches)]
-                    timings[path].append(await _timed(push, batches))
+                    # What the phone does (writing the request) is not the server's time.
+                    timings[path].append(await _timed(push, [encode(b) for b in batches]))
                     rows = [await raw.read_back(b) for b in batches]
                     timings["raw"].append(await _timed(raw.write, rows))
                     ratios[path].append(timings["raw"][-1] / timings[path][-1])
@@ -218,13 +223,19 @@ class _App:
             },
         )
         assert response.status_code in (200, 303), response.status_code
+        # The session cookie as a plain header: the client's cookie jar costs more per
+        # request than some of what is measured, and it is no part of the server.
+        cookie = "; ".join(f"{name}={value}" for name, value in self.client.cookies.items())
+        self.client.cookies.clear()
+        self.headers = {"Content-Type": "application/json", "Origin": ORIGIN, "Cookie": cookie}
         return self
 
     async def __aexit__(self, *exc: object) -> None:
         await self.client.aclose()
         await self._lifespan.__aexit__(*exc)
 
-    async def push(self, batch: list[dict[str, Any]]) -> None:
+    def encode(self, batch: list[dict[str, Any]]) -> bytes:
+        """The request body a phone sends for ``batch``."""
         body = {
             "device_id": "bench-device",
             "app_version": "bench",
@@ -232,11 +243,11 @@ class _App:
             "oldest_pending_at": None,
             "entries": batch,
         }
-        response = await self.client.post(
-            "/api/sync/push",
-            content=json.dumps(body, ensure_ascii=False),
-            headers={"Content-Type": "application/json", "Origin": ORIGIN},
-        )
+        return json.dumps(body, ensure_ascii=False).encode()
+
+    async def push(self, body: bytes) -> None:
+        """One ``POST /api/sync/push``; every entry must be accepted."""
+        response = await self.client.post("/api/sync/push", content=body, headers=self.headers)
         assert response.status_code == 200, response.text
         statuses = {r["status"] for r in response.json()["results"]}
         assert statuses == {"accepted"}, statuses

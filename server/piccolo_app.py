@@ -13,7 +13,8 @@ from server.accounts.tables import (
 from server.areas.tables import Area, Team
 from server.audit.tables import AuditLog
 from server.conflicts.tables import HouseholdFlag
-from server.entries.tables import Entry, EntryReceipt, Visit
+from server.entries.kinds.visit import Visit
+from server.entries.tables import Entry, EntryReceipt
 from server.households.tables import Household, HouseholdVersion, Member
 from server.pairings.tables import Pairing
 from server.rosters.tables import RosterRecord, RosterUpload

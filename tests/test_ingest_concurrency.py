@@ -60,7 +60,8 @@ def all_at_once(jobs):
 async def stored(ids):
     """How many times each entry id is in ``entry``, ``visit`` and the audit log."""
     from server.audit.tables import AuditLog
-    from server.entries.tables import Entry, Visit
+    from server.entries.kinds.visit import Visit
+    from server.entries.tables import Entry
 
     entries = await Entry.select(Entry.id).where(Entry.id.is_in(ids))
     visits = await Visit.select(Visit.entry).where(Visit.entry.is_in(ids))

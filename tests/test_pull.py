@@ -42,7 +42,7 @@ def test_the_first_pull_carries_every_member_with_its_stable_id(vol1, db):
 
 
 def test_the_first_pull_carries_the_recent_visits_of_the_households(vol1, db):
-    from server.entries.tables import Visit
+    from server.entries.kinds.visit import Visit
 
     async def visit_ids():
         rows = await Visit.select(Visit.entry).where(

@@ -60,10 +60,18 @@ def test_a_shipped_sample_is_accepted(path, vol1, db):
 
 
 def test_every_kind_the_server_stores_has_a_sample():
-    from server.entries.service import KINDS
+    from server.entries.kinds.registry import KINDS
 
     shipped = {p.stem for p in sample_files()}
     assert {f"{kind}-{schema}" for kind, schema in KINDS} <= shipped
+
+
+def test_each_kind_module_carries_its_shipped_sample():
+    from server.entries.kinds.registry import KINDS
+
+    for (kind, schema), module in KINDS.items():
+        shipped = json.loads((SAMPLES / f"{kind}-{schema}.json").read_text())
+        assert module.sample == shipped, f"{kind}-{schema}: a shipped sample never changes"
 
 
 def test_each_sample_is_named_after_its_kind_and_schema():

@@ -20,7 +20,7 @@ async def _account_id(username: str) -> int:
 
 
 async def _visits(entry_ids: list[str]) -> int:
-    from server.entries.tables import Visit
+    from server.entries.kinds.visit import Visit
 
     return await Visit.count().where(Visit.entry.is_in([uuid.UUID(i) for i in entry_ids]))
 

@@ -6,7 +6,7 @@ from tests.helpers import errors_in, household_ids_of, visit_form
 
 
 def _visits(db, household_id):
-    from server.entries.tables import Visit
+    from server.entries.kinds.visit import Visit
 
     async def count():
         return await Visit.count().where(Visit.household == household_id)

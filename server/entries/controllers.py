@@ -14,6 +14,8 @@ from litestar.response import Response, Template
 
 from server.actor import Actor
 from server.entries import forms, service
+from server.entries.kinds import visit
+from server.entries.prepared import Problem, parse_time
 from server.households import service as households
 from server.i18n import gettext
 from server.settings import Settings
@@ -34,13 +36,13 @@ async def _errors(
     if inline:
         # While the form is being filled in, the areas not reached yet are no mistake.
         problems = [p for p in problems if p.code != "need_unanswered"]
-    recorded_at = service.parse_time(entry["recorded_at"])
+    recorded_at = parse_time(entry["recorded_at"])
     if recorded_at is None:
-        problems.append(service.Problem("bad_time", "visited_at"))
+        problems.append(Problem("bad_time", "visited_at"))
     elif not any(p.field in ("visited_at", "location") for p in problems):
         # The areas still unanswered are left out of the data: check the rest all the same,
         # so every mistake is said at once.
-        problems += (await service.check_visit(entry["data"], recorded_at)).problems
+        problems += (await visit.check(entry["data"], recorded_at)).problems
     language = language_of(request)
     errors: dict[str, str] = {}
     summary = forms.unanswered_summary(language, problems)

@@ -7,8 +7,8 @@ import uuid
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from server.entries.service import Problem
-from server.households.service import NEED_AREAS
+from server.entries.kinds.visit import NEED_AREAS
+from server.entries.prepared import Problem
 from server.i18n import N_, gettext
 
 LEVELS = ("none", "some", "urgent")

@@ -1,4 +1,5 @@
-"""The entry envelope and each kind's data, versioned by ``schema`` (public contract)."""
+"""The push body and the entry envelope (public contract); each kind's ``data`` is declared
+by its module in ``server/entries/kinds/``."""
 
 from __future__ import annotations
 
@@ -6,9 +7,6 @@ from typing import Annotated, Literal
 
 import msgspec
 from msgspec import Meta, Struct
-
-Note = Annotated[str, Meta(max_length=500)]
-Level = Literal["none", "some", "urgent"]
 
 
 class Attachment(Struct, forbid_unknown_fields=True):
@@ -30,45 +28,6 @@ class EntryIn(Struct, forbid_unknown_fields=True):
     """Device time, RFC 3339 with offset."""
     data: dict
     attachments: list[Attachment] = msgspec.field(default_factory=list)
-
-
-class Need(Struct, forbid_unknown_fields=True):
-    """One need area: 无需求 ``none``, 有需求 ``some`` or 急需 ``urgent``, with a note."""
-
-    level: Level = "none"
-    note: Note = ""
-
-
-class Needs(Struct, forbid_unknown_fields=True):
-    """身体健康, 就业培训, 产业发展, 务工就学."""
-
-    health: Need = msgspec.field(default_factory=Need)
-    training: Need = msgspec.field(default_factory=Need)
-    livelihood: Need = msgspec.field(default_factory=Need)
-    work_school: Need = msgspec.field(default_factory=Need)
-
-
-class Location(Struct, forbid_unknown_fields=True):
-    """Where the phone was, given only with the volunteer's consent."""
-
-    lat: Annotated[float, Meta(ge=-90, le=90)]
-    lon: Annotated[float, Meta(ge=-180, le=180)]
-    accuracy: Annotated[float, Meta(ge=0, le=100_000)] | None = None
-
-
-class VisitV1(Struct, forbid_unknown_fields=True):
-    """``visit`` schema 1: a household visit."""
-
-    household_id: Annotated[str, Meta(min_length=1, max_length=20, pattern=r"^[0-9]+$")]
-    needs: Needs = msgspec.field(default_factory=Needs)
-    visited_at: Annotated[str, Meta(max_length=40)] | None = None
-    """Defaults to the entry's ``recorded_at``."""
-    companions: Annotated[list[Annotated[str, Meta(max_length=20)]], Meta(max_length=10)] = (
-        msgspec.field(default_factory=list)
-    )
-    follow_up: bool = False
-    follow_up_note: Note = ""
-    location: Location | None = None
 
 
 class SyncPush(Struct, forbid_unknown_fields=True):

@@ -1,9 +1,7 @@
-"""Entries as received from phones and forms, and the events they carry."""
+"""Entries as received from phones and forms (each kind's own rows live with its module)."""
 
 from piccolo.columns import (
     UUID,
-    Boolean,
-    Float,
     ForeignKey,
     Integer,
     Text,
@@ -14,7 +12,6 @@ from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
 
 from server.accounts.tables import Account
-from server.households.tables import Household
 
 
 class Entry(Table):
@@ -49,29 +46,3 @@ class EntryReceipt(Table):
     status = Varchar(length=16)
     code = Varchar(length=32, default="")
     body = Text()
-
-
-class Visit(Table):
-    """A household visit (户次); companions make it one visit, not several."""
-
-    entry = ForeignKey(references=Entry, unique=True)
-    household = ForeignKey(references=Household, index=True)
-    volunteer = ForeignKey(references=Account, index=True)
-    visited_at = Timestamptz(index=True)
-    companions = Text(default="[]")
-    """JSON list of account ids who came along."""
-    health_level = Varchar(length=8, default="none")
-    health_note = Text(default="")
-    training_level = Varchar(length=8, default="none")
-    training_note = Text(default="")
-    livelihood_level = Varchar(length=8, default="none")
-    livelihood_note = Text(default="")
-    work_school_level = Varchar(length=8, default="none")
-    work_school_note = Text(default="")
-    follow_up = Boolean(default=False)
-    follow_up_note = Text(default="")
-    lat = Float(null=True, default=None)
-    lon = Float(null=True, default=None)
-    accuracy = Float(null=True, default=None)
-    voided = Boolean(default=False)
-    """Set when a later correction voids this visit."""

@@ -13,10 +13,8 @@ from server.accounts.tables import Account
 from server.actor import Actor
 from server.areas.tables import Area
 from server.db import is_sqlite
-from server.entries.tables import Visit
+from server.entries.kinds.visit import Visit, needs_of
 from server.households.tables import Household, Member
-
-NEED_AREAS = ("health", "training", "livelihood", "work_school")
 
 
 @dataclass
@@ -65,14 +63,6 @@ async def last_visits(household_ids: list[int]) -> dict[int, dict[str, Any]]:
     for row in rows:
         latest.setdefault(row["household"], row)
     return latest
-
-
-def needs_of(visit: dict[str, Any]) -> dict[str, dict[str, str]]:
-    """The four need areas of a visit row as ``{area: {level, note}}``."""
-    return {
-        area: {"level": visit[f"{area}_level"], "note": visit[f"{area}_note"]}
-        for area in NEED_AREAS
-    }
 
 
 async def summaries(actor: Actor, query: str = "", limit: int = 500) -> list[HouseholdSummary]:

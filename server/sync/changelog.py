@@ -26,8 +26,6 @@ ingest path inserts its entries first and takes the counter at the end.
 
 from __future__ import annotations
 
-import datetime as dt
-import json
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
@@ -36,15 +34,13 @@ import msgspec
 
 from server.areas.tables import Area
 from server.db import engine, fetch, insert_rows
-from server.entries.tables import Visit
-from server.households import service as households
+from server.entries.kinds import visit
+from server.entries.prepared import Shared
 from server.households.tables import Household, Member
 from server.pairings.tables import Pairing
 from server.sync.tables import SyncChange, SyncCounter
 
 COUNTER = "changes"
-RECENT_VISITS = 20
-"""Visits of a household copied to a volunteer when it is paired with them."""
 
 
 @dataclass(frozen=True)
@@ -199,44 +195,6 @@ async def _place_names(paths: set[str]) -> dict[str, list[str]]:
     }
 
 
-def _time(value: Any) -> str:
-    return value.isoformat() if isinstance(value, dt.datetime) else str(value)
-
-
-def visit_payload(visit: dict[str, Any], volunteer_name: str) -> dict[str, Any]:
-    """A visit as the household's history on a phone shows it."""
-    companions = visit["companions"]
-    return {
-        "household_id": str(visit["household"]),
-        "volunteer_id": visit["volunteer"],
-        "volunteer": volunteer_name,
-        "visited_at": _time(visit["visited_at"]),
-        "companions": json.loads(companions) if isinstance(companions, str) else companions,
-        "needs": households.needs_of(visit),
-        "follow_up": visit["follow_up"],
-        "follow_up_note": visit["follow_up_note"],
-        "voided": visit["voided"],
-    }
-
-
-async def recent_visits(household_ids: list[int]) -> list[dict[str, Any]]:
-    """The latest ``RECENT_VISITS`` visits of each household, with the volunteer's name."""
-    rows: list[dict[str, Any]] = []
-    for chunk in _chunks(household_ids):
-        rows += (
-            await Visit.select(Visit.all_columns(), Visit.volunteer.display_name)
-            .where(Visit.household.is_in(chunk or [-1]))
-            .order_by(Visit.visited_at, ascending=False)
-        )
-    kept: dict[int, int] = defaultdict(int)
-    recent = []
-    for row in rows:
-        if kept[row["household"]] < RECENT_VISITS:
-            kept[row["household"]] += 1
-            recent.append(row)
-    return recent
-
-
 async def scope_added(volunteer_id: int, household_ids: list[int]) -> None:
     """Households newly paired with a volunteer: each whole household and its recent visits."""
     payloads = await household_payloads(household_ids)
@@ -244,10 +202,9 @@ async def scope_added(volunteer_id: int, household_ids: list[int]) -> None:
         Change(volunteer_id, "household", str(h), data, version, h)
         for h, (version, data) in payloads.items()
     ]
-    for visit in await recent_visits(household_ids):
-        payload = visit_payload(visit, visit["volunteer.display_name"])
+    for shared in await visit.history(household_ids):
         changes.append(
-            Change(volunteer_id, "visit", str(visit["entry"]), payload, 1, visit["household"])
+            Change(volunteer_id, shared.kind, shared.object_id, shared.data, 1, shared.household)
         )
     await write(changes)
 
@@ -298,10 +255,9 @@ class StoredEntry:
     household_id: int | None = None
 
 
-async def entries_stored(
-    author_id: int, author_name: str, entries: list[StoredEntry], visits: list[dict[str, Any]]
-) -> None:
-    """After an ingest: each entry for its author, each visit for its household's volunteers."""
+async def entries_stored(author_id: int, entries: list[StoredEntry], shared: list[Shared]) -> None:
+    """After an ingest: each entry for its author, and what the entries share (a visit)
+    for every volunteer paired with its household."""
     changes = [
         Change(
             author_id,
@@ -321,11 +277,8 @@ async def entries_stored(
         )
         for e in entries
     ]
-    paired = await paired_volunteers(sorted({v["household"] for v in visits}))
-    for visit in visits:
-        payload = visit_payload(visit, author_name)
-        for volunteer in sorted(paired.get(visit["household"], ())):
-            changes.append(
-                Change(volunteer, "visit", str(visit["entry"]), payload, 1, visit["household"])
-            )
+    paired = await paired_volunteers(sorted({s.household for s in shared}))
+    for s in shared:
+        for volunteer in sorted(paired.get(s.household, ())):
+            changes.append(Change(volunteer, s.kind, s.object_id, s.data, 1, s.household))
     await write(changes)

@@ -10,6 +10,7 @@ from litestar.response import Response
 
 from server.actor import Actor, now
 from server.entries import service as entries
+from server.entries.prepared import parse_time
 from server.entries.schemas import EntryResult, SyncPush, SyncPushResult
 from server.settings import Settings
 from server.sync import devices, service
@@ -91,7 +92,7 @@ class SyncController(Controller):
                 # includes the batch.
                 pending_count=max(0, push.pending_count - delivered),
                 oldest_pending_at=push.oldest_pending_at,
-                device_time=entries.parse_time(push.device_time or ""),
+                device_time=parse_time(push.device_time or ""),
             )
             await service.record_sync(actor.id, request.auth, settings.session_days, report)
 

@@ -2,9 +2,9 @@
 
 ``POST /api/sync/push`` reads its raw body itself (its own 413, 415 and 400
 answers, and one bad entry must not fail its batch), so Litestar cannot see a
-body type to document. The handler's ``operation_class`` adds it, built from
-the very Structs the handler decodes with, so the document cannot drift from
-the code.
+body type to document. The handler's ``operation_class`` adds it, generated
+from the kinds registry (each kind's data Struct, the very one its checks decode
+with, and its sample as the example), so the document cannot drift from the code.
 """
 
 from __future__ import annotations
@@ -15,14 +15,8 @@ from typing import Any
 import msgspec
 from litestar.openapi.spec import OpenAPIMediaType, Operation, RequestBody
 
-from server.entries.household_patch import HouseholdPatchV1
-from server.entries.schemas import EntryIn, SyncPush, VisitV1
-
-DATA_SCHEMAS: dict[tuple[str, int], type[msgspec.Struct]] = {
-    ("visit", 1): VisitV1,
-    ("household_patch", 1): HouseholdPatchV1,
-}
-"""The ``data`` of each (kind, schema) the server stores (the public contract)."""
+from server.entries.kinds.registry import KINDS
+from server.entries.schemas import EntryIn, SyncPush
 
 
 def _inline(schema: Any, defs: dict[str, Any]) -> Any:
@@ -39,7 +33,7 @@ def _inline(schema: Any, defs: dict[str, Any]) -> Any:
 
 def push_body_schema() -> dict[str, Any]:
     """JSON Schema of the push body: the envelope of each entry, and each kind's data."""
-    kinds = list(DATA_SCHEMAS.items())
+    kinds = [(key, kind.data) for key, kind in KINDS.items()]
     _, defs = msgspec.json.schema_components([SyncPush, EntryIn, *(t for _, t in kinds)])
     body = _inline(defs["SyncPush"], defs)
     entry = _inline(defs["EntryIn"], defs)
@@ -58,8 +52,25 @@ def push_body_schema() -> dict[str, Any]:
     return body
 
 
+def push_body_example() -> dict[str, Any]:
+    """A push carrying each kind's sample entry."""
+    samples = [dict(kind.sample) for kind in KINDS.values()]
+    return {
+        "device_id": "3d0c9b1e-7f2a-4c55-9e81-0b6d2f4a8c17",
+        "app_version": "0.1.0",
+        "pending_count": len(samples),
+        "oldest_pending_at": samples[0]["recorded_at"],
+        "entries": samples,
+    }
+
+
 PUSH_BODY = RequestBody(
-    content={"application/json": OpenAPIMediaType(schema=push_body_schema())},  # type: ignore[arg-type]
+    content={
+        "application/json": OpenAPIMediaType(
+            schema=push_body_schema(),  # type: ignore[arg-type]
+            example=push_body_example(),
+        )
+    },
     description="A batch from a phone's outbox, in capture order (at most 500 entries, 1 MiB).",
     required=True,
 )

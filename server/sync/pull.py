@@ -14,7 +14,7 @@ from litestar.response import Response
 from msgspec import Struct
 
 from server.actor import Actor
-from server.entries.service import parse_time
+from server.entries.prepared import parse_time
 from server.settings import Settings
 from server.sync import service
 from server.sync.controllers import cross_site

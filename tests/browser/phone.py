@@ -151,7 +151,7 @@ async def visits_of(entry_ids: list[str]) -> int:
     """How many visits the server counts for these entry ids."""
     import uuid
 
-    from server.entries.tables import Visit
+    from server.entries.kinds.visit import Visit
 
     return await Visit.count().where(Visit.entry.is_in([uuid.UUID(i) for i in entry_ids]))
 

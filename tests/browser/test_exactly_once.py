@@ -68,7 +68,8 @@ async def _restore_without(entry_ids: list[str]) -> None:
     """What restoring a backup taken before these entries does: they are gone, new epoch."""
     import uuid
 
-    from server.entries.tables import Entry, Visit
+    from server.entries.kinds.visit import Visit
+    from server.entries.tables import Entry
     from server.system import service as system
 
     ids = [uuid.UUID(i) for i in entry_ids]

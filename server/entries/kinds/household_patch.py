@@ -17,15 +17,16 @@ import msgspec
 from msgspec import UNSET, Meta, Struct, UnsetType
 
 from server import scope
+from server.entries.kinds.base import Kind
+from server.entries.prepared import Prepared, Problem, decode_problem
 from server.entries.schemas import EntryResult
 from server.entries.tables import Entry
 from server.households import change
 from server.households.tables import Member
-from server.i18n import N_
+from server.i18n import N_, gettext
 
 if TYPE_CHECKING:
     from server.actor import Actor
-    from server.entries.service import Prepared, Problem
 
 UUID_PATTERN = r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
 
@@ -103,28 +104,26 @@ async def _foreign_members(household_id: int, member_ids: list[str]) -> bool:
 
 async def prepare(actor: Actor, prepared: Prepared) -> Problem | None:
     """Check a ``household_patch`` before the transaction; its change is applied inside it."""
-    from server.entries import service as entries
-
     assert prepared.entry is not None and prepared.recorded_at is not None
     try:
         patch = msgspec.convert(prepared.entry.data, HouseholdPatchV1)
     except msgspec.ValidationError as error:
-        return entries._decode_problem(error)
+        return decode_problem(error)
     household_id = int(patch.household_id)
     if prepared.lookups is not None:
         reach = prepared.lookups.scopes.of(household_id, prepared.recorded_at)
     else:
         reach = await scope.recording_scope(actor, household_id, prepared.recorded_at)
     if reach == "out":
-        return entries.Problem("out_of_scope", "household_id")
+        return Problem("out_of_scope", "household_id")
     if reach == "flag":
         prepared.flag = "pairing_ended"
     changes = _changes(patch)
     ids = [m["id"] for m in changes.get("members", []) if m["id"]]
     if len(ids) != len(set(ids)):
-        return entries.Problem("invalid_data", "changes.members")
+        return Problem("invalid_data", "changes.members")
     if await _foreign_members(household_id, ids):
-        return entries.Problem("unknown_member", "changes.members")
+        return Problem("unknown_member", "changes.members")
     prepared.apply = functools.partial(
         _apply, actor, household_id, patch.base_version, changes, prepared
     )
@@ -140,8 +139,6 @@ async def _apply(
     device_id: str,
     language: str,
 ) -> EntryResult | None:
-    from server.entries import service as entries
-
     outcome = await change.apply_household_change(
         actor.id,
         household_id,
@@ -159,5 +156,32 @@ async def _apply(
         Entry.id == prepared.entry_id
     )
     return EntryResult(
-        id=prepared.sent_id, status="conflict", code=code, error=entries.message(language, code)
+        id=prepared.sent_id, status="conflict", code=code, error=gettext(language, MESSAGES[code])
     )
+
+
+SAMPLE = {
+    "id": "b7e4d0c2-5a91-4f3e-8c6d-2e7f9a1b3c55",
+    "kind": "household_patch",
+    "schema": 1,
+    "recorded_at": "2026-11-20T11:02:41.907+08:00",
+    "data": {
+        "household_id": "1024",
+        "base_version": 1,
+        "changes": {
+            "phone": "13972811234",
+            "address": "华家河村3组12号",
+            "members": [
+                {
+                    "id": "6a1f3c9e-2d4b-4e8a-9f17-5c3b8d2e7a40",
+                    "name": "王小明",
+                    "relation": "孙子女",
+                    "birth_year": 2015,
+                }
+            ],
+        },
+    },
+    "attachments": [],
+}
+
+KIND = Kind("household_patch", 1, HouseholdPatchV1, prepare, MESSAGES, SAMPLE)

@@ -1,0 +1,13 @@
+"""Every ``(kind, schema)`` this server stores. A phone may hold entries of any schema
+ever shipped for weeks: a kind, once listed, stays listed."""
+
+from __future__ import annotations
+
+from server.entries.kinds import household_patch, visit
+from server.entries.kinds.base import Kind
+
+KINDS: dict[tuple[str, int], Kind] = {kind.key: kind for kind in (visit.KIND, household_patch.KIND)}
+"""The kinds by ``(kind, schema)``."""
+
+MESSAGES = {code: text for kind in KINDS.values() for code, text in kind.messages.items()}
+"""The codes the kinds add to the ingest path's, with their messages."""

@@ -1,0 +1,109 @@
+"""What the ingest path hands each kind: the entry on its way in, and the words for problems.
+
+A kind module (``server/entries/kinds/``) checks a ``Prepared`` entry and fills in
+what storing it means (``rows``, ``shared``, ``apply``, ``flag``), or returns the
+``Problem`` that refuses it. The generic codes live here; each kind adds its own.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import uuid
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import msgspec
+from piccolo.table import Table
+
+from server.entries.schemas import EntryIn, EntryResult
+from server.i18n import N_
+
+if TYPE_CHECKING:
+    from server.scope import Scopes
+
+MESSAGES = {
+    "invalid_entry": N_("This entry is malformed: {detail}"),
+    "invalid_data": N_("This entry's content is not valid ({field})."),
+    "too_long": N_("{field} is too long."),
+    "unknown_kind": N_(
+        "The server cannot take this kind of entry yet; it will be sent again later."
+    ),
+    "out_of_scope": N_("This household is not paired with you."),
+    "id_reused": N_("This entry id was already used for different content."),
+    "bad_time": N_("The time is not valid."),
+}
+"""The codes of the ingest path itself, whatever the kind (msgids of the catalogue)."""
+
+
+@dataclass
+class Problem:
+    """Why an entry cannot be stored: a stable code and the field it is about."""
+
+    code: str
+    field: str = ""
+
+
+_PATH = re.compile(r"at `\$\.?([^`]*)`")
+
+
+def decode_problem(error: msgspec.ValidationError) -> Problem:
+    """The problem a msgspec validation error describes (``too_long`` or ``invalid_data``)."""
+    match = _PATH.search(str(error))
+    path = match.group(1) if match else ""
+    code = "too_long" if "length <=" in str(error) else "invalid_data"
+    return Problem(code, path)
+
+
+def parse_time(value: str) -> dt.datetime | None:
+    """An RFC 3339 time with an offset, else None."""
+    try:
+        parsed = dt.datetime.fromisoformat(value)
+    except (TypeError, ValueError):
+        return None
+    return parsed if parsed.tzinfo is not None else None
+
+
+@dataclass
+class Lookups:
+    """What a batch's checks read from the database, read once for the whole batch."""
+
+    scopes: Scopes
+    """Whether the actor may record entries about each household the batch names."""
+    accounts: set[int]
+    """The active accounts among the accounts the batch names (a visit's companions)."""
+
+
+@dataclass(frozen=True)
+class Shared:
+    """An object pull sends, because of this entry, to every volunteer paired with
+    ``household`` (a visit: to everyone who keeps that household's history)."""
+
+    kind: str
+    object_id: str
+    household: int
+    data: dict[str, Any]
+
+
+@dataclass
+class Prepared:
+    """An entry on its way in: decided early (``result``) or ready to store."""
+
+    sent_id: str
+    body: str
+    entry: EntryIn | None = None
+    entry_id: uuid.UUID | None = None
+    recorded_at: dt.datetime | None = None
+    content_hash: str = ""
+    flag: str = ""
+    rows: list[tuple[type[Table], dict[str, Any]]] = field(default_factory=list)
+    """Event rows to insert with the entry: (table, column values)."""
+    shared: list[Shared] = field(default_factory=list)
+    """What pull sends for it beyond the author's own copy of the entry."""
+    result: EntryResult | None = None
+    lookups: Lookups | None = None
+    """The batch's lookups, for the kind's checks."""
+    apply: Callable[[str, str], Awaitable[EntryResult | None]] | None = None
+    """Runs in the write transaction once the entry is stored (device id, language);
+    may turn ``accepted`` into ``conflict``."""
