@@ -48,13 +48,15 @@ def cmd_serve(args: argparse.Namespace) -> int:
                 file=sys.stderr,
             )
             return 1
-    print(f"Doorstep on http://{args.host}:{args.port}/", flush=True)
+    host = args.host or settings.host
+    port = args.port or settings.port
+    print(f"Doorstep on http://{host}:{port}/", flush=True)
     try:
         uvicorn.run(
             "server.app:create_app",
             factory=True,
-            host=args.host,
-            port=args.port,
+            host=host,
+            port=port,
             proxy_headers=True,
             forwarded_allow_ips=args.forwarded_allow_ips,
             log_level=args.log_level,
@@ -143,8 +145,8 @@ def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="doorstep", description="Doorstep field work app")
     sub = top.add_subparsers(dest="command", required=True)
     serve = sub.add_parser("serve", help="run the app")
-    serve.add_argument("--host", default="127.0.0.1")
-    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--host", help="default: HOST, else 127.0.0.1")
+    serve.add_argument("--port", type=int, help="default: PORT, else 8000")
     serve.add_argument("--log-level", default="info")
     serve.add_argument(
         "--forwarded-allow-ips", default="127.0.0.1", help="proxies trusted for X-Forwarded-*"

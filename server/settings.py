@@ -30,8 +30,15 @@ class Settings:
     """Where the SQLite file, attachments, backups and self-served htmx live."""
     secret_key: str | None = None
     """Signs CSRF tokens; when unset one is made once and kept in the database."""
-    public_origin: str = "http://127.0.0.1:8000"
-    """The origin phones use (scheme://host[:port]); sync requests must come from it."""
+    public_origins: tuple[str, ...] = ()
+    """The origins phones use (scheme://host[:port]); sync requests must come from one.
+
+    Empty: a request passes when it comes from the address it was sent to, whatever
+    that is (localhost, a LAN address, any port)."""
+    host: str = "127.0.0.1"
+    """The address ``doorstep serve`` listens on (``0.0.0.0``: every interface)."""
+    port: int = 8000
+    """The port ``doorstep serve`` listens on."""
     time_zone: str = "Asia/Shanghai"
     """Decides local dates for reports and for form times without an offset."""
     htmx_url: str = DEFAULT_HTMX_URL
@@ -45,7 +52,7 @@ class Settings:
     migrate_on_start: bool = True
     """Run pending migrations (under a lock) when ``doorstep serve`` starts."""
     secure_cookies: bool = False
-    """Mark cookies Secure; on when ``public_origin`` is https."""
+    """Mark cookies Secure; on when a public origin is https."""
     session_days: int = 90
     """How long a session lives without use; each sync extends it."""
     login_attempts: int = 10
@@ -76,17 +83,22 @@ class Settings:
         env = os.environ if env is None else env
         data_dir = Path(env.get("DATA_DIR") or ROOT / "data").resolve()
         database_url = env.get("DATABASE_URL") or f"sqlite:///{data_dir / 'doorstep.sqlite3'}"
-        public_origin = (env.get("PUBLIC_ORIGIN") or "http://127.0.0.1:8000").rstrip("/")
+        origins = tuple(
+            o.strip().rstrip("/") for o in (env.get("PUBLIC_ORIGIN") or "").split(",") if o.strip()
+        )
+        secure = any(o.startswith("https://") for o in origins)
         return cls(
             database_url=database_url,
             data_dir=data_dir,
             secret_key=env.get("SECRET_KEY") or None,
-            public_origin=public_origin,
+            public_origins=origins,
+            host=env.get("HOST") or "127.0.0.1",
+            port=int(env.get("PORT") or 8000),
             time_zone=env.get("TIME_ZONE") or "Asia/Shanghai",
             htmx_url=env.get("HTMX_URL") or DEFAULT_HTMX_URL,
             htmx_integrity=env.get("HTMX_INTEGRITY") or DEFAULT_HTMX_INTEGRITY,
             org_name=env.get("ORG_NAME") or "十堰市红十字会",
             default_language=env.get("DEFAULT_LANGUAGE") or "zh_CN",
             migrate_on_start=_flag(env.get("MIGRATE_ON_START"), True),
-            secure_cookies=_flag(env.get("SECURE_COOKIES"), public_origin.startswith("https://")),
+            secure_cookies=_flag(env.get("SECURE_COOKIES"), secure),
         )

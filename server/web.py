@@ -105,6 +105,21 @@ def unauthorised(request: Request, error: NotAuthorizedException) -> Response:
     return Redirect(location, status_code=303)
 
 
+def own_origin(connection: ASGIConnection) -> str:
+    """The origin this request was sent to (scheme, host and port), as a browser writes it.
+
+    The scheme is the proxy's ``X-Forwarded-Proto`` only from the proxies
+    ``--forwarded-allow-ips`` trusts; the host is the ``Host`` header.
+    """
+    return str(connection.base_url).rstrip("/")
+
+
+def public_origin(connection: ASGIConnection) -> str:
+    """The origin to print in links for phones: the first configured one, else this request's."""
+    settings: Settings = connection.app.state.settings
+    return settings.public_origins[0] if settings.public_origins else own_origin(connection)
+
+
 def safe_next(target: str | None) -> str:
     """A same-site path to go to after login (never another origin)."""
     if not target or not target.startswith("/") or target.startswith("//"):

@@ -6,7 +6,6 @@ from typing import Any
 
 import segno
 from litestar import Controller, Request, get, post
-from litestar.di import NamedDependency
 from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
@@ -17,8 +16,7 @@ from server.areas import service as areas
 from server.areas.service import NotFound, Refused
 from server.forms import done, form_of, int_or_none, refusal
 from server.scope import paired_household_ids
-from server.settings import Settings
-from server.web import coordinators_only
+from server.web import coordinators_only, public_origin
 
 AnyRequest = Request[Actor, str, Any]
 CATALOGUES = (management.MESSAGES, onboarding.MESSAGES, areas.MESSAGES)
@@ -149,9 +147,7 @@ class AccountAdminController(Controller):
         )
 
     @post("/{account_id:int}/join", status_code=200)
-    async def join_code(
-        self, request: AnyRequest, account_id: FromPath[int], settings: NamedDependency[Settings]
-    ) -> Template:
+    async def join_code(self, request: AnyRequest, account_id: FromPath[int]) -> Template:
         """A one-time QR code that logs this account in on the phone that scans it."""
         try:
             account = await management.account(request.user, account_id)
@@ -162,7 +158,7 @@ class AccountAdminController(Controller):
             return await self._detail(
                 request, account_id, refusal(request, refused.code, *CATALOGUES), 422
             )
-        url = f"{settings.public_origin}/join/{token}"
+        url = f"{public_origin(request)}/join/{token}"
         context = {
             "account": account,
             "url": url,

@@ -16,7 +16,7 @@ from server.settings import Settings
 from server.sync import devices, service
 from server.sync.openapi import PushOperation
 from server.sync.refusals import refuse
-from server.web import language_of
+from server.web import language_of, own_origin
 
 MAX_ENTRIES = 500
 MAX_BYTES = 1024 * 1024
@@ -29,12 +29,17 @@ def cross_site(request: Request, settings: Settings) -> bool:
     """True for a request a browser sent from another site.
 
     A service worker cannot read the CSRF cookie, so the sync API relies on
-    the browser's own word about where a request came from.
+    the browser's own word about where a request came from: with public origins
+    configured, only they pass; without, the origin the request was sent to.
     """
     origin = request.headers.get("origin")
-    if origin is not None and origin.rstrip("/") != settings.public_origin:
-        return True
     site = request.headers.get("sec-fetch-site")
+    if not settings.public_origins:
+        if site is not None:
+            return site not in ("same-origin", "none")
+        return origin is not None and origin.rstrip("/") != own_origin(request)
+    if origin is not None and origin.rstrip("/") not in settings.public_origins:
+        return True
     return site is not None and site not in ("same-origin", "none")
 
 
