@@ -14,7 +14,7 @@ from litestar.exceptions import NotAuthorizedException, NotFoundException
 from litestar.middleware import AbstractAuthenticationMiddleware, AuthenticationResult
 from litestar.response import Redirect, Response
 
-from server import i18n
+from server import i18n, module_graph
 from server.accounts import service as accounts
 from server.settings import Settings
 from server.sync.devices import REVOKED
@@ -177,4 +177,5 @@ def template_globals(settings: Settings) -> dict[str, Any]:
         "user": current_user,
         "local": local,
         "settings": settings,
+        "module_preloads": module_graph.preloads(),
     }

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import time
 
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Error, Page, expect
 
 from tests.support import DEMO_PASSWORD, LiveServer
 
@@ -99,7 +99,17 @@ class Phone:
         )
 
     def outbox(self) -> list[dict]:
-        """Every outbox record on the phone."""
+        """Every outbox record on the phone (read again if a navigation, such as the
+        household page opening after a save, interrupted the read)."""
+        try:
+            return self._outbox()
+        except Error as error:
+            if "context was destroyed" not in str(error):
+                raise
+            self.page.wait_for_load_state()
+            return self._outbox()
+
+    def _outbox(self) -> list[dict]:
         return self.page.evaluate(
             """async () => {
                 const outbox = await import('/static/outbox.js');

@@ -3,6 +3,8 @@ last sync, and a header that stays on one line at 360 and 390 px."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -75,3 +77,16 @@ def test_the_header_stays_on_one_line(phone, db, width):
     assert phone.page.evaluate(LINES, "#last-sync") == 1
     org = phone.page.locator(".top .org")
     assert org.evaluate("el => el.scrollWidth <= el.clientWidth")  # not cut off either
+
+
+def test_a_failed_sync_reads_as_an_error(phone, context, db):
+    [household, *_] = db(household_ids_of, "vol1")
+    logged_in(phone)
+    context.route("**/api/sync/push", lambda route: route.fulfill(status=500, body="{}"))
+    phone.open("/sync")
+    phone.queue_visits([household], 1)
+    phone.page.click("#sync-now")
+    result = phone.page.locator("#sync-result")
+    expect(result).to_contain_text("服务器没有响应")
+    expect(result).to_have_class(re.compile(r"\berror\b"))
+    assert "⚠" in result.evaluate("el => getComputedStyle(el, '::before').content")

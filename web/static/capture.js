@@ -117,6 +117,7 @@ async function capture(form, onSaved) {
   if (form.dataset.saving) return; // a double tap must not record the entry twice
   const kind = KINDS[form.dataset.entryKind];
   form.dataset.saving = "1";
+  let leaving = false;
   try {
     kind.before(form);
     const { entry, problems: found } = await formEntry(form.action, new FormData(form));
@@ -139,13 +140,14 @@ async function capture(form, onSaved) {
     if (next) {
       // The next page's load drains (a drain started here would be cut off by leaving).
       onSaved({ leaving: true });
+      leaving = true; // until the page is gone, another tap must not save the visit again
       location.replace(next);
       return;
     }
     say(message("saved"));
     await kind.after(form);
   } finally {
-    delete form.dataset.saving;
+    if (!leaving) delete form.dataset.saving;
   }
   window.scrollTo(0, 0);
   onSaved();

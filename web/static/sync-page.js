@@ -48,7 +48,10 @@ function result(summary) {
     offline: () => message(Number(document.getElementById("sync-pending").textContent) ? "offline" : "offlineNothing"),
     error: () => message("error"),
   }[summary.status];
-  document.getElementById("sync-result").textContent = text ? text() : "";
+  const line = document.getElementById("sync-result");
+  line.textContent = text ? text() : "";
+  // A failure or a refusal reads as an error: icon and colour, never colour alone.
+  line.classList.toggle("error", summary.status === "error" || Boolean(summary.rejected));
 }
 
 async function exportPending() {
