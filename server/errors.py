@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import logging
 
+import asyncpg
 from litestar import Request
 from litestar.exceptions import HTTPException
 from litestar.exceptions.responses import create_exception_response
 from litestar.response import Response, Template
 
-from server.i18n import N_
+from server.i18n import N_, gettext
+from server.web import language_of
 
 LOG = logging.getLogger("doorstep.errors")
 PAGES = {
@@ -56,8 +58,42 @@ def http_error(request: Request, error: HTTPException) -> Response:
     return _page(request, error.status_code, error.headers)
 
 
+BAD_INPUT = {
+    "out_of_range": N_("A number in this request is beyond what can be stored."),
+    "bad_text": N_("This request contains a character that cannot be stored (NUL)."),
+    "too_deep": N_("The request is nested too deeply."),
+}
+"""Input the database (or Python) could not take, by stable code: the client's mistake."""
+
+
+def bad_input(error: Exception) -> str | None:
+    """The ``BAD_INPUT`` code of an error hostile input caused, else None.
+
+    An id beyond 64 bits in a path overflows SQLite's binding and beyond 32 bits
+    PostgreSQL's; PostgreSQL refuses NUL in text. Whatever route it reaches, the
+    statement fails before anything is stored and the transaction rolls back.
+    """
+    if isinstance(error, OverflowError):
+        return "out_of_range"
+    if isinstance(error, RecursionError):
+        return "too_deep"
+    if isinstance(error, asyncpg.exceptions.DataError):
+        text = str(error)
+        return "bad_text" if "0x00" in text or "\\x00" in text else "out_of_range"
+    return None
+
+
 def server_error(request: Request, error: Exception) -> Response:
-    """An exception nothing handled: logged once with its traceback, then a 500."""
+    """An exception nothing handled: logged once with its traceback, then a 500.
+
+    Input the database could not take (``bad_input``) is a 400 with its code instead.
+    """
+    code = bad_input(error)
+    if code is not None:
+        if _is_api(request):
+            body = {"code": code, "error": gettext(language_of(request), BAD_INPUT[code])}
+            return Response(body, status_code=400)
+        return _page(request, 400)
     LOG.error("%s %s failed", request.method, request.url.path, exc_info=error)
     if _is_api(request):
         return create_exception_response(request, error)

@@ -58,7 +58,11 @@ class ConflictController(Controller):
         if not problems:
             try:
                 await conflicts.resolve(
-                    request.user, household_id, flag_id, chosen, int(seen) if seen.isdigit() else 0
+                    request.user,
+                    household_id,
+                    flag_id,
+                    chosen,
+                    int(seen) if seen.isascii() and seen.isdigit() and len(seen) < 10 else 0,
                 )
             except conflicts.StaleResolution:
                 error, status = t(request, conflicts.MESSAGES["stale"]), 409

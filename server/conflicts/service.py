@@ -206,7 +206,7 @@ def _custom(f: FieldView, form: dict[str, str]) -> tuple[Any, str]:
         return None, "required"
     if len(name) > 64 or len(relation) > 32:
         return None, "too_long"
-    if year and not (year.isdigit() and 1900 <= int(year) <= 2100):
+    if year and not (year.isdecimal() and 1900 <= int(year) <= 2100):
         return None, "bad_year"
     removed = form.get(f"custom.{f.name}.removed", "") in ("1", "on", "true")
     value = {"name": name, "relation": relation, "birth_year": int(year) if year else None}

@@ -33,6 +33,8 @@ MESSAGES = {
     "out_of_scope": N_("This household is not paired with you."),
     "id_reused": N_("This entry id was already used for different content."),
     "bad_time": N_("The time is not valid."),
+    "too_deep": N_("This entry is nested too deeply."),
+    "bad_text": N_("This entry contains a character that cannot be stored (NUL)."),
 }
 """The codes of the ingest path itself, whatever the kind (msgids of the catalogue)."""
 
@@ -56,13 +58,55 @@ def decode_problem(error: msgspec.ValidationError) -> Problem:
     return Problem(code, path)
 
 
+EARLIEST, LATEST = 1900, 2999
+"""Years a time may fall in: far beyond any real entry, far inside what date arithmetic
+(a visit 60 days before its save) and the databases take."""
+
+
 def parse_time(value: str) -> dt.datetime | None:
-    """An RFC 3339 time with an offset, else None."""
+    """An RFC 3339 time with an offset, in years ``EARLIEST``..``LATEST``, else None.
+
+    A broken phone clock sends ``0001-01-01T00:00:00+00:00`` or
+    ``9999-12-31T23:59:59-23:59``; those are ``bad_time``, never an overflow.
+    """
     try:
         parsed = dt.datetime.fromisoformat(value)
-    except (TypeError, ValueError):
+        utc = parsed.astimezone(dt.UTC) if parsed.tzinfo is not None else None
+    except (TypeError, ValueError, OverflowError):
         return None
-    return parsed if parsed.tzinfo is not None else None
+    if utc is None or not EARLIEST <= utc.year <= LATEST:
+        return None
+    return parsed
+
+
+def id_of(value: Any) -> int | None:
+    """An id written in ASCII digits within 32 bits, else None (``"²"``, ``"١٢"`` and
+    ``"99999999999"`` name no row)."""
+    usable = isinstance(value, str) and value.isascii() and value.isdigit() and len(value) < 10
+    return int(value) if usable else None
+
+
+MAX_DEPTH = 16
+"""How deep an entry's data may nest (the deepest kind needs 4)."""
+
+
+def shape_problem(value: Any) -> Problem | None:
+    """``too_deep`` or ``bad_text`` (a NUL character, which PostgreSQL refuses in text) for
+    an entry's decoded JSON; walked without recursion, so no depth can overflow the stack."""
+    stack = [(value, 0)]
+    while stack:
+        item, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            return Problem("too_deep", "data")
+        if isinstance(item, str):
+            if "\x00" in item:
+                return Problem("bad_text", "data")
+        elif isinstance(item, dict):
+            stack.extend((key, depth + 1) for key in item)
+            stack.extend((child, depth + 1) for child in item.values())
+        elif isinstance(item, list):
+            stack.extend((child, depth + 1) for child in item)
+    return None
 
 
 @dataclass

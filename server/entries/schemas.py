@@ -8,6 +8,11 @@ from typing import Annotated, Literal
 import msgspec
 from msgspec import Meta, Struct
 
+NO_NUL = "^[^\x00]*$"
+"""Text PostgreSQL can store: no NUL character."""
+INT32 = 2**31 - 1
+"""The largest value of an integer column on PostgreSQL."""
+
 
 class Attachment(Struct, forbid_unknown_fields=True):
     """A file (photo, signature) uploaded after its entry is accepted."""
@@ -33,11 +38,13 @@ class EntryIn(Struct, forbid_unknown_fields=True):
 class SyncPush(Struct, forbid_unknown_fields=True):
     """The body of ``POST /api/sync/push``."""
 
-    device_id: Annotated[str, Meta(min_length=1, max_length=64)]
-    entries: list[dict]
-    app_version: Annotated[str, Meta(max_length=32)] = ""
-    pending_count: Annotated[int, Meta(ge=0)] = 0
-    oldest_pending_at: Annotated[str, Meta(max_length=40)] | None = None
+    device_id: Annotated[str, Meta(min_length=1, max_length=64, pattern=NO_NUL)]
+    entries: list[msgspec.Raw]
+    """Each entry is decoded on its own: a malformed one (``null``, a string, a number
+    out of range) is rejected alone, with its batch stored around it."""
+    app_version: Annotated[str, Meta(max_length=32, pattern=NO_NUL)] = ""
+    pending_count: Annotated[int, Meta(ge=0, le=INT32)] = 0
+    oldest_pending_at: Annotated[str, Meta(max_length=40, pattern=NO_NUL)] | None = None
     account_id: int | None = None
     """The account the phone holds these entries for; when given and not the session's
     account (another person logged in on a shared phone), nothing is stored (409)."""

@@ -24,7 +24,15 @@ from server.entries import prepared as entry
 from server.entries.content_hash import canonical_hash
 from server.entries.kinds import registry
 from server.entries.kinds.visit import active_accounts
-from server.entries.prepared import Lookups, Prepared, Problem, decode_problem, parse_time
+from server.entries.prepared import (
+    Lookups,
+    Prepared,
+    Problem,
+    decode_problem,
+    id_of,
+    parse_time,
+    shape_problem,
+)
 from server.entries.schemas import EntryIn, EntryResult
 from server.entries.tables import Entry, EntryReceipt
 from server.i18n import gettext
@@ -39,20 +47,16 @@ def message(language: str, code: str, **params: object) -> str:
     return gettext(language, MESSAGES[code], **params)
 
 
-def _digits(value: Any) -> int | None:
-    return int(value) if isinstance(value, str) and value.isdigit() and len(value) < 10 else None
-
-
 async def _lookups(actor: Actor, prepared: list[Prepared]) -> Lookups:
     household_ids: set[int] = set()
     companions: set[int] = set()
     for p in prepared:
         if p.result is None and p.entry is not None:
-            if (household := _digits(p.entry.data.get("household_id"))) is not None:
+            if (household := id_of(p.entry.data.get("household_id"))) is not None:
                 household_ids.add(household)
             named = p.entry.data.get("companions")
             for companion in named if isinstance(named, list) else ():
-                if (account := _digits(companion)) is not None:
+                if (account := id_of(companion)) is not None:
                     companions.add(account)
     return Lookups(
         await scope.recording_scopes(actor, household_ids), await active_accounts(companions)
@@ -64,11 +68,32 @@ def _problem_result(language: str, sent_id: str, problem: Problem) -> EntryResul
     return EntryResult(id=sent_id, status="rejected", code=problem.code, error=text)
 
 
-def _envelope(raw: Any, language: str) -> Prepared:
-    sent_id = str(raw.get("id", ""))[:64] if isinstance(raw, dict) else ""
-    prepared = Prepared(sent_id=sent_id, body=json.dumps(raw, ensure_ascii=False))
+def _decoded(raw: Any) -> tuple[Any, str]:
+    """An entry as a value and as the text to keep: a push's entries arrive as raw JSON
+    (``msgspec.Raw``, each decoded alone so one bad entry stays one bad entry), a form's
+    and an import's as values."""
+    if isinstance(raw, msgspec.Raw):
+        text = bytes(raw).decode()
+        try:
+            return msgspec.json.decode(raw), text
+        except (msgspec.DecodeError, RecursionError):
+            return None, text
     try:
-        entry = msgspec.convert(raw, EntryIn)
+        return raw, json.dumps(raw, ensure_ascii=False)
+    except (ValueError, TypeError, RecursionError):
+        return raw, ""
+
+
+def _envelope(raw: Any, language: str) -> Prepared:
+    value, body = _decoded(raw)
+    sent_id = str(value.get("id", ""))[:64].replace("\x00", "") if isinstance(value, dict) else ""
+    prepared = Prepared(sent_id=sent_id, body=body)
+    problem = shape_problem(value)
+    if problem is not None:
+        prepared.result = _problem_result(language, sent_id, problem)
+        return prepared
+    try:
+        entry = msgspec.convert(value, EntryIn)
         entry_id = uuid.UUID(entry.id)
     except (msgspec.ValidationError, ValueError) as error:
         detail = decode_problem(error).field if isinstance(error, msgspec.ValidationError) else "id"
@@ -195,7 +220,7 @@ def _stored_entry(p: Prepared) -> changelog.StoredEntry:
         status=p.result.status,
         flag=p.flag,
         data=p.entry.data,
-        household_id=int(household) if isinstance(household, str) and household.isdigit() else None,
+        household_id=id_of(household),
     )
 
 

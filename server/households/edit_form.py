@@ -89,7 +89,8 @@ def _year(value: Any) -> int | str | None:
     text = str(value or "").strip()
     if not text:
         return None
-    return int(text) if text.isdigit() else text
+    # Full-width digits are a year as typed on a Chinese keyboard; "²" is no year.
+    return int(text) if text.isdecimal() else text
 
 
 def to_entry(values: dict[str, Any], household_id: int) -> tuple[dict[str, Any], bool]:
@@ -132,7 +133,9 @@ def to_entry(values: dict[str, Any], household_id: int) -> tuple[dict[str, Any],
         "recorded_at": values["recorded_at"],
         "data": {
             "household_id": str(household_id),
-            "base_version": int(base) if base.isdigit() else 0,
+            "base_version": int(base)
+            if base.isascii() and base.isdigit() and len(base) < 10
+            else 0,
             "changes": changes,
         },
     }

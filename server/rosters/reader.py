@@ -23,6 +23,7 @@ import hashlib
 import io
 import json
 import re
+import zipfile
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -35,6 +36,9 @@ from server.i18n import N_
 
 MAX_BYTES = 10 * 1024 * 1024
 MAX_ROWS = 50_000
+MAX_COLUMNS = 64
+MAX_UNPACKED = 100 * 1024 * 1024
+"""What an .xlsx (a zip of XML files) may unpack to."""
 MAX_MEMBERS = 50
 
 
@@ -86,6 +90,9 @@ MESSAGES = {
     # Problems with the whole file.
     "file_type": N_("Upload an .xlsx or .csv file."),
     "file_large": N_("The file is too large (at most 10 MB)."),
+    "file_unpacked": N_(
+        "The spreadsheet unpacks to more than 100 MB; save it again as a plain .xlsx."
+    ),
     "file_unreadable": N_("The file cannot be read as a spreadsheet."),
     "file_columns": N_("The header row lacks these columns: {columns}."),
     "file_empty": N_("The file has no households."),
@@ -154,16 +161,41 @@ def _cell(value: Any) -> str:
     return str(value).strip()
 
 
+def _check_unpacked(data: bytes) -> None:
+    """Refuse an .xlsx whose parts unpack to more than ``MAX_UNPACKED`` (a zip bomb).
+
+    The sizes the zip declares are the most it unpacks: reading stops there.
+    """
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except zipfile.BadZipFile as error:
+        raise FileProblem("file_unreadable") from error
+    if unpacked > MAX_UNPACKED:
+        raise FileProblem("file_unpacked")
+
+
+def _sheet_rows(sheet: Any) -> list[list[str]]:
+    """The sheet's rows as text, at most ``MAX_COLUMNS`` wide and one row past ``MAX_ROWS``
+    (a sheet that declares a million rows or columns is not read whole)."""
+    rows = []
+    for row in sheet.iter_rows(values_only=True, max_col=MAX_COLUMNS):
+        rows.append([_cell(v) for v in row])
+        if len(rows) > MAX_ROWS + 1:
+            break
+    return rows
+
+
 def read_table(data: bytes, kind: str) -> list[list[str]]:
     """Every row of the file's first sheet as text cells, the header first."""
     if len(data) > MAX_BYTES:
         raise FileProblem("file_large")
     try:
         if kind == "xlsx":
+            _check_unpacked(data)
             book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
             try:
-                sheet = book.worksheets[0]
-                rows = [[_cell(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+                rows = _sheet_rows(book.worksheets[0])
             finally:
                 book.close()
         else:
@@ -259,7 +291,7 @@ def _member(row: Row, part: str) -> dict[str, Any] | None:
     if len(pieces) > 5 or not name or len(name) > 64 or len(relation) > 32:
         row.problem("bad_member", member=part)
         return None
-    if year and not (year.isdigit() and 1900 <= int(year) <= dt.date.today().year + 1):
+    if year and not (year.isdecimal() and 1900 <= int(year) <= dt.date.today().year + 1):
         row.problem("bad_birth_year", name=name)
         return None
     return {"name": name, "relation": relation, "birth_year": int(year) if year else None}

@@ -15,6 +15,7 @@ from server.actor import Actor
 from server.audit import service as audit
 from server.db import write_transaction
 from server.entries import service as entries
+from server.entries.prepared import id_of
 from server.entries.schemas import EntryResult
 from server.i18n import N_, gettext
 
@@ -73,13 +74,13 @@ def parse_export(raw: bytes) -> dict[str, Any]:
         raise ImportRefused("too_large")
     try:
         content = json.loads(raw)
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):
         raise ImportRefused("not_an_export") from None
     if (
         not isinstance(content, dict)
         or content.get("format") != FORMAT
         or not isinstance(content.get("entries"), list)
-        or not str(content.get("account_id", "")).isdigit()
+        or id_of(str(content.get("account_id", ""))) is None
     ):
         raise ImportRefused("not_an_export")
     return content
@@ -125,7 +126,7 @@ async def _outside_areas(
 def _household_of(raw: Any) -> int | None:
     data = raw.get("data") if isinstance(raw, dict) else None
     value = data.get("household_id") if isinstance(data, dict) else None
-    return int(value) if isinstance(value, str) and value.isdigit() and len(value) < 10 else None
+    return id_of(value)
 
 
 async def import_export(coordinator: Actor, raw: bytes, language: str) -> ImportReport:

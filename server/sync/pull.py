@@ -15,6 +15,7 @@ from msgspec import Struct
 
 from server.actor import Actor
 from server.entries.prepared import parse_time
+from server.entries.schemas import NO_NUL
 from server.settings import Settings
 from server.sync import service
 from server.sync.controllers import cross_site
@@ -60,7 +61,8 @@ def parse_cursor(cursor: str, epoch: str) -> tuple[int, bool] | None:
     if not cursor:
         return 0, True
     cursor_epoch, _, seq = cursor.rpartition(".")
-    if not cursor_epoch or not seq.isdigit():
+    # ASCII digits only, and within the 64-bit column ("²", "１２" or 2**64 made no cursor).
+    if not cursor_epoch or not (seq.isascii() and seq.isdigit()) or int(seq) >= 2**63:
         return None
     if cursor_epoch != epoch:
         return 0, True
@@ -160,13 +162,13 @@ class PullController(Controller):
     async def pull(
         self,
         request: Request[Actor, str, Any],
-        cursor: Annotated[str, Parameter(max_length=120)] = "",
+        cursor: Annotated[str, Parameter(max_length=120, pattern=NO_NUL)] = "",
         limit: Annotated[int, Parameter(description="1 to 2000")] = DEFAULT_LIMIT,
-        device_id: Annotated[str, Parameter(max_length=64)] = "",
+        device_id: Annotated[str, Parameter(max_length=64, pattern=NO_NUL)] = "",
         pending_count: Annotated[
             int | None, Parameter(ge=0, le=2**31 - 1, description="entries waiting on the phone")
         ] = None,
-        oldest_pending_at: Annotated[str | None, Parameter(max_length=40)] = None,
+        oldest_pending_at: Annotated[str | None, Parameter(max_length=40, pattern=NO_NUL)] = None,
         device_time: Annotated[
             str | None, Parameter(max_length=40, description="the phone's clock (RFC 3339)")
         ] = None,

@@ -16,6 +16,7 @@ MESSAGES = {
     "cross_site": N_("Requests from other sites are refused."),
     "json_only": N_("Send JSON (application/json)."),
     "bad_request": N_("The request is malformed."),
+    "too_deep": N_("The request is nested too deeply."),
     "too_large": N_("The batch is too large."),
     "too_many": N_("The batch has too many entries."),
     "account_mismatch": N_("These entries belong to another account."),

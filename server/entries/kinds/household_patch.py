@@ -19,7 +19,7 @@ from msgspec import UNSET, Meta, Struct, UnsetType
 from server import scope
 from server.entries.kinds.base import Kind
 from server.entries.prepared import Prepared, Problem, decode_problem
-from server.entries.schemas import EntryResult
+from server.entries.schemas import INT32, EntryResult
 from server.entries.tables import Entry
 from server.households import change
 from server.households.tables import Member
@@ -69,7 +69,7 @@ class HouseholdPatchV1(Struct, forbid_unknown_fields=True):
     """``household_patch`` schema 1."""
 
     household_id: Annotated[str, Meta(min_length=1, max_length=20, pattern=r"^[0-9]+$")]
-    base_version: Annotated[int, Meta(ge=1)]
+    base_version: Annotated[int, Meta(ge=1, le=INT32)]
     """The household's ``version`` the phone last pulled."""
     changes: HouseholdChanges
 
