@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from litestar.config.compression import CompressionConfig
 from litestar.config.csrf import CSRFConfig
 from litestar.di import Provide
 from litestar.exceptions import HTTPException, NotAuthorizedException
@@ -22,6 +23,7 @@ from server.areas.controllers import AdminHomeController, AreaAdminController, T
 from server.conflicts.controllers import ConflictController
 from server.entries.controllers import VisitController
 from server.households.controllers import HouseholdController, HouseholdEditController
+from server.pages import static_files
 from server.pages.controllers import STATIC_DIR, PlatformController
 from server.pairings.controllers import PairingController
 from server.rosters.controllers import RosterController
@@ -84,8 +86,13 @@ def create_app(settings: Settings | None = None) -> protocol.App:
         template_config=templates,
         plugins=[HTMXPlugin()],
         before_send=[
-            protocol.add_headers(protocol.security_headers(web.content_security_policy(settings)))
+            protocol.add_headers(protocol.security_headers(web.content_security_policy(settings))),
+            static_files.cache_headers,
         ],
+        # Icons are PNG already; everything else (HTML, JSON, scripts, styles) shrinks.
+        compression_config=CompressionConfig(
+            backend="brotli", brotli_gzip_fallback=True, exclude="^/static/icons/"
+        ),
         # server.errors logs what went wrong, once; Litestar would log every 404 as well.
         logging_config=LoggingConfig(log_exceptions="never"),
         openapi_config=OpenAPIConfig(

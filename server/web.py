@@ -16,6 +16,7 @@ from litestar.response import Redirect, Response
 
 from server import i18n, module_graph
 from server.accounts import service as accounts
+from server.pages.static_files import static_url
 from server.settings import Settings
 from server.sync.devices import REVOKED
 
@@ -178,4 +179,5 @@ def template_globals(settings: Settings) -> dict[str, Any]:
         "local": local,
         "settings": settings,
         "module_preloads": module_graph.preloads(),
+        "static": static_url,
     }

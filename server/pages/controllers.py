@@ -15,11 +15,11 @@ from litestar.response import Response
 
 from server import __version__, i18n
 from server.i18n import N_
+from server.pages.static_files import STATIC_DIR, shell_urls
 from server.settings import ROOT, Settings
 from server.web import t
 
 SW_DIR = ROOT / "service_worker"
-STATIC_DIR = ROOT / "web" / "static"
 WORKER_MESSAGES = {
     "offline_title": N_("No network"),
     "offline_text": N_(
@@ -90,12 +90,8 @@ def worker_csp(settings: Settings) -> str:
 
 
 def static_files() -> list[str]:
-    """Own static files the worker puts in the shell cache."""
-    return sorted(
-        "/static/" + p.relative_to(STATIC_DIR).as_posix()
-        for p in STATIC_DIR.rglob("*")
-        if p.is_file() and not p.name.startswith(".")
-    )
+    """Own static files the worker puts in the shell cache, plain and versioned."""
+    return shell_urls()
 
 
 def _worker_script(script: str, settings: Settings) -> Response:

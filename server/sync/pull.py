@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gzip
 from typing import Annotated, Any, Literal
 
 import msgspec
@@ -24,8 +23,6 @@ from server.sync.tables import SyncChange
 
 DEFAULT_LIMIT = 500
 MAX_LIMIT = 2000
-_GZIP_FROM = 1400
-"""Bodies smaller than about one packet are sent as they are."""
 
 
 class Change(Struct):
@@ -96,12 +93,9 @@ async def changes_since(
 
 
 def _encode(request: Request, result: PullResult) -> Response:
+    # Compressed (brotli or gzip) by the app's compression middleware, like every answer.
     body = msgspec.json.encode(result)
-    headers = {"Cache-Control": "no-store", "Vary": "Accept-Encoding"}
-    if len(body) >= _GZIP_FROM and "gzip" in request.headers.get("accept-encoding", ""):
-        body = gzip.compress(body, compresslevel=6)
-        headers["Content-Encoding"] = "gzip"
-    return Response(body, media_type="application/json", headers=headers)
+    return Response(body, media_type="application/json", headers={"Cache-Control": "no-store"})
 
 
 DESCRIPTION = """\
@@ -132,8 +126,8 @@ Send `device_id` (the one pushes carry), and with it `pending_count` and `oldest
 coordinators' device list shows; a phone that sends none of them is only marked as seen.
 A device a coordinator revoked gets `410 {"code": "device_revoked"}`, on pull and on push
 alike, and the phone then wipes the account's cached pages, pulled data and outbox.
-Same-origin only (403 otherwise); no session is 401. Responses are gzip-compressed when the
-client accepts it.
+Same-origin only (403 otherwise); no session is 401. Responses are compressed (brotli or
+gzip) when the client accepts it.
 """
 
 
