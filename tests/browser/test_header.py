@@ -90,3 +90,29 @@ def test_a_failed_sync_reads_as_an_error(phone, context, db):
     expect(result).to_contain_text("服务器没有响应")
     expect(result).to_have_class(re.compile(r"\berror\b"))
     assert "⚠" in result.evaluate("el => getComputedStyle(el, '::before').content")
+
+
+# Every layout shift of the page so far and for a while after (the page script fills the
+# header in once IndexedDB answers, then again after the first sync).
+SHIFTS = """() => new Promise((resolve) => {
+    let total = 0;
+    new PerformanceObserver((list) => {
+        for (const entry of list.getEntries()) total += entry.value;
+    }).observe({ type: 'layout-shift', buffered: true });
+    setTimeout(() => resolve(total), 3000);
+})"""
+
+
+def test_what_the_page_script_fills_in_moves_nothing_below_the_header(phone, browser, db):
+    logged_in(phone)
+    phone.open("/")
+    expect(phone.page.locator("#last-sync")).to_contain_text("上次同步")
+    # A phone that has kept nothing yet (as on a first visit): the header starts empty.
+    fresh = browser.new_context(
+        viewport={"width": 390, "height": 844},
+        storage_state=phone.page.context.storage_state(),  # the session cookie only
+    )
+    page = fresh.new_page()
+    page.goto(phone.url("/households"))
+    assert page.evaluate(SHIFTS) < 0.005
+    fresh.close()
