@@ -18,15 +18,6 @@ async def form_of(request: Request) -> dict[str, str]:
     return {key: str(value) for key, value in form.items()}
 
 
-async def form_lists(request: Request) -> dict[str, list[str]]:
-    """The posted form with every value of repeated fields (checkboxes)."""
-    form = await request.form()
-    result: dict[str, list[str]] = {}
-    for key, value in form.multi_items():
-        result.setdefault(key, []).append(str(value))
-    return result
-
-
 def int_or_none(value: str | None) -> int | None:
     """A form field as an id, None when empty or not a number."""
     try:

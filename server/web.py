@@ -121,6 +121,19 @@ def public_origin(connection: ASGIConnection) -> str:
     return settings.public_origins[0] if settings.public_origins else own_origin(connection)
 
 
+def keep_cookie(response: Response, name: str, value: str, days: int, settings: Settings) -> None:
+    """Set a cookie scripts cannot read, sent only to this site (and only over HTTPS
+    when the deployment says so), kept for ``days``."""
+    response.set_cookie(
+        name,
+        value,
+        max_age=days * 86400,
+        httponly=True,
+        secure=settings.secure_cookies,
+        samesite="lax",
+    )
+
+
 def safe_next(target: str | None) -> str:
     """A same-site path to go to after login (never another origin)."""
     if not target or not target.startswith("/") or target.startswith("//"):

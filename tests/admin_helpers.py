@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from tests.builders import patch_entry, push_results
 from tests.support import csrf
 
 
@@ -50,46 +51,7 @@ async def audit_actions(table_name: str, row_id) -> list[str]:
 
 def push_patch(client, household_id: int, base_version: int, **changes):
     """A phone's ``household_patch`` through ``POST /api/sync/push``; returns its result."""
-    import json
-    import uuid
-
-    from tests.support import ORIGIN
-
-    entry = {
-        "id": str(uuid.uuid4()),
-        "kind": "household_patch",
-        "schema": 1,
-        "recorded_at": "2026-11-20T10:00:00+08:00",
-        "data": {
-            "household_id": str(household_id),
-            "base_version": base_version,
-            "changes": changes,
-        },
-    }
-    body = {"device_id": "phone-1", "app_version": "test", "entries": [entry]}
-    response = client.post(
-        "/api/sync/push",
-        content=json.dumps(body),
-        headers={"Content-Type": "application/json", "Origin": ORIGIN},
+    [result] = push_results(
+        client, [patch_entry(household_id, base_version, **changes)], device_id="phone-1"
     )
-    assert response.status_code == 200, response.text
-    return response.json()["results"][0]
-
-
-def pull_everything(client, cursor: str = "") -> tuple[list[dict], str]:
-    """Every change from ``cursor`` on through ``GET /api/sync/pull``, and the new cursor."""
-    from tests.support import ORIGIN
-
-    changes: list[dict] = []
-    while True:
-        response = client.get(
-            "/api/sync/pull",
-            params={"cursor": cursor, "device_id": "phone-1"},
-            headers={"Origin": ORIGIN},
-        )
-        assert response.status_code == 200, response.text
-        body = response.json()
-        changes += body["changes"]
-        cursor = body["cursor"]
-        if not body["more"]:
-            return changes, cursor
+    return result

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import json
-import uuid
-
 from tests.support import ORIGIN
 
 
@@ -33,42 +30,6 @@ def pull_all(client, cursor: str = "", limit: int | None = None) -> tuple[list[d
 def of_kind(changes: list[dict], kind: str) -> list[dict]:
     """The changes of one kind."""
     return [c for c in changes if c["kind"] == kind]
-
-
-def push(client, entries: list[dict], device_id: str = "device-1"):
-    """One ``POST /api/sync/push``."""
-    body = {"device_id": device_id, "app_version": "test", "entries": entries}
-    return client.post(
-        "/api/sync/push",
-        content=json.dumps(body),
-        headers={"Content-Type": "application/json", "Origin": ORIGIN},
-    )
-
-
-def patch_entry(household_id: int, base_version: int, **changes) -> dict:
-    """A ``household_patch`` entry."""
-    return {
-        "id": str(uuid.uuid4()),
-        "kind": "household_patch",
-        "schema": 1,
-        "recorded_at": "2026-11-20T10:00:00+08:00",
-        "data": {
-            "household_id": str(household_id),
-            "base_version": base_version,
-            "changes": changes,
-        },
-    }
-
-
-def visit_entry(household_id: int) -> dict:
-    """A plain ``visit`` entry."""
-    return {
-        "id": str(uuid.uuid4()),
-        "kind": "visit",
-        "schema": 1,
-        "recorded_at": "2026-11-20T10:00:00+08:00",
-        "data": {"household_id": str(household_id)},
-    }
 
 
 async def account_id(username: str) -> int:

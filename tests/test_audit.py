@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import json
-import uuid
 
+from tests.builders import push, visit_entry
 from tests.helpers import household_ids_of, visit_form
-from tests.support import ORIGIN
 
 
 def _audit(db, **where):
@@ -45,17 +44,9 @@ def test_a_duplicate_visit_adds_no_second_audit_row(vol1, db):
 
 def test_a_pushed_entry_is_audited(vol1, db):
     [household, *_] = db(household_ids_of, "vol1")
-    entry_id = str(uuid.uuid4())
-    entry = {
-        "id": entry_id,
-        "kind": "visit",
-        "schema": 1,
-        "recorded_at": "2026-11-28T09:00:00+08:00",
-        "data": {"household_id": str(household)},
-    }
-    vol1.post(
-        "/api/sync/push", json={"device_id": "d", "entries": [entry]}, headers={"Origin": ORIGIN}
-    )
+    entry = visit_entry(household, recorded_at="2026-11-28T09:00:00+08:00")
+    entry_id = entry["id"]
+    push(vol1, [entry], device_id="d")
     assert [r["action"] for r in _audit(db, row_id=entry_id)] == ["visit.create"]
 
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import re
 
+from tests.builders import patch_entry, push
 from tests.helpers import household_ids_of
-from tests.pull_helpers import household_row, of_kind, patch_entry, pull_all, push
+from tests.pull_helpers import household_row, of_kind, pull_all
 from tests.support import csrf, form_fields
 
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import re
 
+from tests.builders import push, visit_entry
 from tests.helpers import household_ids_of
-from tests.pull_helpers import pull, push, visit_entry
+from tests.pull_helpers import pull
 from tests.support import csrf
 
 

@@ -6,16 +6,9 @@ from __future__ import annotations
 import json
 import uuid
 
+from tests.builders import patch_entry, push
 from tests.helpers import household_ids_of
-from tests.pull_helpers import (
-    account_id,
-    household_row,
-    of_kind,
-    pair,
-    patch_entry,
-    pull_all,
-    push,
-)
+from tests.pull_helpers import account_id, household_row, of_kind, pair, pull_all
 from tests.support import csrf, form_fields
 
 

@@ -10,39 +10,25 @@ once and accepted once.
 from __future__ import annotations
 
 import asyncio
-import json
 import random
 import threading
-import uuid
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 
+from tests.builders import push_results, visit_entry
 from tests.helpers import household_ids_of
-from tests.support import ORIGIN
 
 
 def visit(household_id, index=0):
-    return {
-        "id": str(uuid.uuid4()),
-        "kind": "visit",
-        "schema": 1,
-        "recorded_at": f"2026-11-20T10:{index % 60:02d}:00+08:00",
-        "data": {
-            "household_id": str(household_id),
-            "needs": {"health": {"level": "some", "note": "腿脚不便"}},
-        },
-    }
+    return visit_entry(
+        household_id,
+        recorded_at=f"2026-11-20T10:{index % 60:02d}:00+08:00",
+        needs={"health": {"level": "some", "note": "腿脚不便"}},
+    )
 
 
 def push(client, entries, device_id):
-    body = {"device_id": device_id, "app_version": "test", "entries": entries}
-    response = client.post(
-        "/api/sync/push",
-        content=json.dumps(body, ensure_ascii=False),
-        headers={"Content-Type": "application/json", "Origin": ORIGIN},
-    )
-    assert response.status_code == 200, response.text
-    return response.json()["results"]
+    return push_results(client, entries, device_id=device_id)
 
 
 def all_at_once(jobs):

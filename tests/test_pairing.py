@@ -14,10 +14,10 @@ from tests.admin_helpers import (
     area_id,
     audit_actions,
     post_form,
-    pull_everything,
     team_id,
 )
 from tests.helpers import household_ids_of
+from tests.pull_helpers import pull_all
 
 
 @pytest.fixture
@@ -31,29 +31,29 @@ def _households(changes, deleted=False):
 
 def test_a_household_paired_with_a_volunteer_reaches_their_next_pull(coord, as_user, db):
     vol2 = as_user("vol2")
-    _, cursor = pull_everything(vol2)
+    _, cursor = pull_all(vol2)
     [household, *_] = db(household_ids_of, "vol1")
     response = post_form(
         coord, "/admin/pairing/pair", {"household": household, "volunteer": db(account_id, "vol2")}
     )
     assert response.status_code == 303
-    changes, _ = pull_everything(vol2, cursor)
+    changes, _ = pull_all(vol2, cursor)
     assert _households(changes) == {household}
 
 
 def test_a_paired_household_arrives_whole_with_its_members(coord, as_user, db):
     vol2 = as_user("vol2")
-    _, cursor = pull_everything(vol2)
+    _, cursor = pull_all(vol2)
     [household, *_] = db(household_ids_of, "vol1")
     post_form(
         coord, "/admin/pairing/pair", {"household": household, "volunteer": db(account_id, "vol2")}
     )
-    [change] = [c for c in pull_everything(vol2, cursor)[0] if c["kind"] == "household"]
+    [change] = [c for c in pull_all(vol2, cursor)[0] if c["kind"] == "household"]
     assert change["data"]["code"] and change["data"]["members"]
 
 
 def test_an_unpaired_household_is_a_tombstone_in_the_next_pull(coord, vol1, db):
-    _, cursor = pull_everything(vol1)
+    _, cursor = pull_all(vol1)
     [household, *_] = db(household_ids_of, "vol1")
     response = post_form(
         coord,
@@ -61,14 +61,14 @@ def test_an_unpaired_household_is_a_tombstone_in_the_next_pull(coord, vol1, db):
         {"household": household, "volunteer": db(account_id, "vol1")},
     )
     assert response.status_code == 303
-    changes, _ = pull_everything(vol1, cursor)
+    changes, _ = pull_all(vol1, cursor)
     assert _households(changes, deleted=True) == {household}
     assert household not in db(household_ids_of, "vol1")
 
 
 def test_pairing_a_whole_village_pairs_each_of_its_households(coord, as_user, db):
     vol2 = as_user("vol2")
-    _, cursor = pull_everything(vol2)
+    _, cursor = pull_all(vol2)
     village = db(area_id, "华家河村")
     response = post_form(
         coord, "/admin/pairing/village", {"village": village, "volunteer": db(account_id, "vol2")}
@@ -76,7 +76,7 @@ def test_pairing_a_whole_village_pairs_each_of_its_households(coord, as_user, db
     assert response.status_code == 303
     page = coord.get(f"/admin/pairing?village={village}").text
     in_village = {int(h) for h in re.findall(r'data-household="(\d+)"', page)}
-    assert in_village and _households(pull_everything(vol2, cursor)[0]) == in_village
+    assert in_village and _households(pull_all(vol2, cursor)[0]) == in_village
 
 
 def _import_unpaired_village(coord, village: str, count: int) -> None:

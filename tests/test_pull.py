@@ -2,18 +2,9 @@
 
 from __future__ import annotations
 
+from tests.builders import patch_entry, push, visit_entry
 from tests.helpers import household_ids_of
-from tests.pull_helpers import (
-    account_id,
-    of_kind,
-    pair,
-    patch_entry,
-    pull,
-    pull_all,
-    push,
-    unpair,
-    visit_entry,
-)
+from tests.pull_helpers import account_id, of_kind, pair, pull, pull_all, unpair
 from tests.support import ORIGIN, csrf
 
 

@@ -16,8 +16,9 @@ import random
 
 import pytest
 
+from tests.builders import visit_entry
 from tests.helpers import household_ids_of
-from tests.pull_helpers import account_id, pull, pull_all, visit_entry
+from tests.pull_helpers import account_id, pull, pull_all
 
 pytestmark = [
     pytest.mark.postgres_only,

@@ -7,13 +7,12 @@ what it could reach is compared with one table.
 from __future__ import annotations
 
 import json
-import uuid
 
 import pytest
 
 from tests.admin_helpers import account_id, area_id, post_form, team_id
+from tests.builders import export_file, push, visit_entry
 from tests.helpers import household_ids_of
-from tests.pull_helpers import push
 from tests.support import DEMO_PASSWORD, csrf
 
 AREAS = {"yy": "郧阳区", "fx": "房县"}
@@ -58,28 +57,13 @@ async def _flag(household_id: int) -> None:
 
 
 def _visit(household_id: int, note: str) -> dict:
-    return {
-        "id": str(uuid.uuid4()),
-        "kind": "visit",
-        "schema": 1,
-        "recorded_at": "2026-11-20T10:00:00+08:00",
-        "data": {
-            "household_id": str(household_id),
-            "visited_at": "2026-11-20T09:40:00+08:00",
-            "follow_up": True,
-            "follow_up_note": note,
-        },
-    }
+    return visit_entry(
+        household_id, visited_at="2026-11-20T09:40:00+08:00", follow_up=True, follow_up_note=note
+    )
 
 
 def _export(account: int, household_id: int) -> bytes:
-    export = {
-        "format": "doorstep-outbox",
-        "version": 1,
-        "device_id": "export-phone",
-        "account_id": str(account),
-        "entries": [_visit(household_id, "imported")],
-    }
+    export = export_file(account, [_visit(household_id, "imported")], device_id="export-phone")
     return json.dumps(export).encode()
 
 

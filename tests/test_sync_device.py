@@ -3,21 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 
+from tests.builders import push
+from tests.builders import visit_entry as visit
 from tests.helpers import household_ids_of
 from tests.pull_helpers import pull
 from tests.support import ORIGIN
-from tests.test_sync_push import visit
-
-
-def push(client, entries, **fields):
-    body = {"device_id": "device-1", "app_version": "test", "entries": entries, **fields}
-    return client.post(
-        "/api/sync/push",
-        content=json.dumps(body),
-        headers={"Content-Type": "application/json", "Origin": ORIGIN},
-    )
 
 
 async def device_row():

@@ -8,6 +8,7 @@ import uuid
 
 import pytest
 
+from tests.builders import export_file, visit_entry
 from tests.helpers import household_ids_of
 from tests.support import csrf
 
@@ -27,25 +28,10 @@ async def _visits(entry_ids: list[str]) -> int:
 
 def _export(account_id: int, households: list[int], count: int = 2) -> dict:
     entries = [
-        {
-            "id": str(uuid.uuid4()),
-            "kind": "visit",
-            "schema": 1,
-            "recorded_at": "2026-11-20T10:00:00.000+08:00",
-            "data": {"household_id": str(households[n % len(households)])},
-            "attachments": [],
-        }
+        visit_entry(households[n % len(households)], recorded_at="2026-11-20T10:00:00.000+08:00")
         for n in range(count)
     ]
-    return {
-        "format": "doorstep-outbox",
-        "version": 1,
-        "exported_at": "2026-11-21T08:00:00.000Z",
-        "device_id": "phone-1",
-        "account_id": str(account_id),
-        "app_version": "0.1.0+abc",
-        "entries": entries,
-    }
+    return export_file(account_id, entries)
 
 
 def _upload(client, content: dict | bytes):

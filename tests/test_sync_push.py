@@ -3,35 +3,11 @@
 from __future__ import annotations
 
 import json
-import uuid
 
+from tests.builders import push
+from tests.builders import visit_entry as visit
 from tests.helpers import household_ids_of
 from tests.support import ORIGIN
-
-
-def visit(household_id, **data):
-    return {
-        "id": str(uuid.uuid4()),
-        "kind": "visit",
-        "schema": 1,
-        "recorded_at": "2026-11-20T10:00:00+08:00",
-        "data": {"household_id": str(household_id), **data},
-    }
-
-
-def push(client, entries, **headers):
-    body = {
-        "device_id": "device-1",
-        "app_version": "test",
-        "pending_count": len(entries),
-        "oldest_pending_at": None,
-        "entries": entries,
-    }
-    return client.post(
-        "/api/sync/push",
-        content=json.dumps(body),
-        headers={"Content-Type": "application/json", "Origin": ORIGIN, **headers},
-    )
 
 
 def test_an_entry_is_accepted_then_a_resend_is_a_duplicate(vol1, db):
@@ -112,9 +88,9 @@ def test_a_form_encoded_body_is_refused(vol1):
 
 def test_a_cross_site_request_is_403(vol1, db):
     [household, *_] = db(household_ids_of, "vol1")
-    response = push(vol1, [visit(household)], Origin="https://evil.example")
+    response = push(vol1, [visit(household)], headers={"Origin": "https://evil.example"})
     assert response.status_code == 403
-    response = push(vol1, [visit(household)], **{"Sec-Fetch-Site": "cross-site"})
+    response = push(vol1, [visit(household)], headers={"Sec-Fetch-Site": "cross-site"})
     assert response.status_code == 403
 
 
@@ -136,7 +112,7 @@ def test_each_device_is_recorded_with_its_backlog(vol1, db):
     from server.sync.tables import Device
 
     [household, *_] = db(household_ids_of, "vol1")
-    push(vol1, [visit(household), visit(household)])
+    push(vol1, [visit(household), visit(household)], pending_count=2)
 
     async def device():
         return await Device.select().where(Device.device_id == "device-1").first()

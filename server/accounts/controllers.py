@@ -8,7 +8,7 @@ from litestar.response import Redirect, Template
 
 from server.accounts import service
 from server.settings import Settings
-from server.web import SESSION_COOKIE, safe_next, t
+from server.web import SESSION_COOKIE, keep_cookie, safe_next, t
 
 
 def _login_page(request: Request, error: str = "", username: str = "", status: int = 200):
@@ -52,14 +52,7 @@ class LoginController(Controller):
             return _login_page(request, message, username, status=401)
         token = await service.start_session(account_id, settings.session_days)
         response = Redirect(safe_next(str(form.get("next") or "")), status_code=303)
-        response.set_cookie(
-            SESSION_COOKIE,
-            token,
-            max_age=settings.session_days * 86400,
-            httponly=True,
-            secure=settings.secure_cookies,
-            samesite="lax",
-        )
+        keep_cookie(response, SESSION_COOKIE, token, settings.session_days, settings)
         return response
 
     @post("/logout", status_code=303)

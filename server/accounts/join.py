@@ -18,7 +18,7 @@ from server.accounts.service import LoginThrottled, start_session
 from server.areas.service import Refused
 from server.forms import form_of, refusal
 from server.settings import Settings
-from server.web import SESSION_COOKIE, safe_next, t
+from server.web import SESSION_COOKIE, keep_cookie, safe_next, t
 
 DEVICE_COOKIE = "doorstep_device"
 DEVICE_DAYS = 400
@@ -41,23 +41,9 @@ def logged_in(
 ) -> Response:
     """A redirect that sets the session cookie (and the phone's device cookie)."""
     response = Redirect(target, status_code=303)
-    response.set_cookie(
-        SESSION_COOKIE,
-        session_token,
-        max_age=settings.session_days * 86400,
-        httponly=True,
-        secure=settings.secure_cookies,
-        samesite="lax",
-    )
+    keep_cookie(response, SESSION_COOKIE, session_token, settings.session_days, settings)
     if device_token is not None:
-        response.set_cookie(
-            DEVICE_COOKIE,
-            device_token,
-            max_age=DEVICE_DAYS * 86400,
-            httponly=True,
-            secure=settings.secure_cookies,
-            samesite="lax",
-        )
+        keep_cookie(response, DEVICE_COOKIE, device_token, DEVICE_DAYS, settings)
     return response
 
 

@@ -10,11 +10,9 @@ import uuid
 from collections import Counter
 from typing import Any
 
-from piccolo.table import Table
-
 from server.actor import Actor
 from server.audit.tables import AuditLog
-from server.db import engine, is_sqlite
+from server.db import insert_rows
 from server.households import change
 from server.households.tables import Household, Member
 from server.rosters.reader import TEXT_FIELDS
@@ -23,7 +21,7 @@ from server.scope import covers
 from server.sync import changelog
 
 _BULK = 500
-"""Rows per INSERT (PostgreSQL allows 32,767 parameters per statement)."""
+"""Codes per lookup of the new households' ids."""
 
 
 def branch(upload_id: int) -> str:
@@ -77,29 +75,6 @@ async def apply_chunk(actor: Actor, upload_id: int, rows: list[dict[str, Any]]) 
     return counts
 
 
-async def _insert_many(table: type[Table], columns: tuple[str, ...], rows: list[tuple]) -> None:
-    """Many rows in one driver call on the open transaction's connection.
-
-    Piccolo builds a Python object and a piece of SQL per row; for the rows of
-    a large roster that was most of the import's time. The tables stay Piccolo's.
-    """
-    if not rows:
-        return
-    transaction = engine().current_transaction.get()
-    assert transaction is not None, "bulk inserts run inside the chunk's transaction"
-    marks = ("?" for _ in columns) if is_sqlite() else (f"${i + 1}" for i in range(len(columns)))
-    names = ", ".join(f'"{c}"' for c in columns)
-    suffix = ' ON CONFLICT ("code") DO NOTHING' if table is Household else ""
-    sql = f'INSERT INTO "{table._meta.tablename}" ({names}) VALUES ({", ".join(marks)}){suffix}'
-    await transaction.connection.executemany(sql, rows)
-
-
-_HOUSEHOLD = ("code", "village", *TEXT_FIELDS, "version", "created_at", "updated_at")
-_MEMBER = ("id", "household", "name", "relation", "birth_year", "removed")
-_RECORD = ("household", "row_hash", "data", "version", "upload", "imported_at")
-_AUDIT = ("at", "actor", "action", "table_name", "row_id", "before", "after")
-
-
 def _json(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
 
@@ -113,13 +88,20 @@ async def _create(actor: Actor, upload_id: int, rows: list[dict[str, Any]]) -> i
     if not rows:
         return 0
     now = dt.datetime.now(dt.UTC)
-    await _insert_many(
+    await insert_rows(
         Household,
-        _HOUSEHOLD,
         [
-            (r["code"], r["village_id"], *(r[name] for name in TEXT_FIELDS), 1, now, now)
+            {
+                "code": r["code"],
+                "village": r["village_id"],
+                **{name: r[name] for name in TEXT_FIELDS},
+                "version": 1,
+                "created_at": now,
+                "updated_at": now,
+            }
             for r in rows
         ],
+        on_conflict=Household.code,
     )
     ids: dict[str, int] = {}
     codes = [r["code"] for r in rows]
@@ -135,19 +117,41 @@ async def _create(actor: Actor, upload_id: int, rows: list[dict[str, Any]]) -> i
             continue
         with_ids = [{"id": str(uuid.uuid4()), **m} for m in row["members"]]
         members += [
-            (uuid.UUID(m["id"]), household_id, m["name"], m["relation"], m["birth_year"], False)
+            {
+                "id": uuid.UUID(m["id"]),
+                "household": household_id,
+                **_member_columns(m),
+                "removed": False,
+            }
             for m in with_ids
         ]
         stored = _record(household_id, row, with_ids, 1, upload_id)
-        records.append((household_id, stored.row_hash, stored.data, 1, upload_id, now))
+        records.append(
+            {
+                "household": household_id,
+                "row_hash": stored.row_hash,
+                "data": stored.data,
+                "version": 1,
+                "upload": upload_id,
+                "imported_at": now,
+            }
+        )
         after = {k: row[k] for k in ("code", "village_id", *TEXT_FIELDS)}
         after.update(members=with_ids, source="import", upload=upload_id)
         audits.append(
-            (now, actor.id, "household.create", "household", str(household_id), None, _json(after))
+            {
+                "at": now,
+                "actor": actor.id,
+                "action": "household.create",
+                "table_name": "household",
+                "row_id": str(household_id),
+                "before": None,
+                "after": _json(after),
+            }
         )
-    await _insert_many(Member, _MEMBER, members)
-    await _insert_many(RosterRecord, _RECORD, records)
-    await _insert_many(AuditLog, _AUDIT, audits)
+    await insert_rows(Member, members)
+    await insert_rows(RosterRecord, records)
+    await insert_rows(AuditLog, audits)
     return len(ids)
 
 
