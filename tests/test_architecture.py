@@ -123,3 +123,30 @@ def test_the_cycle_check_sees_a_cycle():
     graph = {"a.x": {"b.y"}, "b.y": {"c.z"}, "c.z": {"a.x"}, "d": set()}
     assert _cycle_from(graph, "a.x") == ["a.x", "b.y", "c.z", "a.x"]
     assert _cycle_from(graph, "d") is None
+
+
+def _imports_inside_functions(tree: ast.Module) -> list[int]:
+    return [
+        inner.lineno
+        for node in ast.walk(tree)
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
+        for inner in ast.walk(node)
+        if isinstance(inner, (ast.Import, ast.ImportFrom))
+    ]
+
+
+def test_only_the_command_line_imports_inside_functions():
+    # The CLI imports what each command needs, so ``doorstep --help`` starts fast; anywhere
+    # else an import inside a function hides a cycle or a dependency.
+    found = {
+        f"{path.relative_to(ROOT)}:{line}"
+        for path, tree in _modules().items()
+        if path != SERVER / "cli.py"
+        for line in _imports_inside_functions(tree)
+    }
+    assert not found, "imports inside functions: " + ", ".join(sorted(found))
+
+
+def test_the_function_import_check_sees_one():
+    tree = ast.parse("def f():\n    import json\n")
+    assert _imports_inside_functions(tree) == [2]
