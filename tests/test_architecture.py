@@ -16,13 +16,14 @@ def _modules() -> dict[Path, ast.Module]:
 
 
 def _names_a_path(node: ast.expr) -> bool:
-    """``Area.path`` or ``row["village.path"]``: an area path (a request's ``url.path`` is not)."""
+    """``Area.path`` or ``row["village.path"]``: an area path (a request's URL path is not)."""
     if isinstance(node, ast.Attribute):
         url = isinstance(node.value, ast.Attribute) and node.value.attr == "url"
         return node.attr == "path" and not url
     if isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Constant):
         key = node.slice.value
-        return isinstance(key, str) and (key == "path" or key.endswith(".path"))
+        asgi = isinstance(node.value, ast.Name) and node.value.id == "scope"  # a URL path
+        return isinstance(key, str) and (key.endswith(".path") or (key == "path" and not asgi))
     return False
 
 

@@ -11,9 +11,10 @@ import zipfile
 
 import pytest
 
+from tests.builders import push
+from tests.builders import visit_entry as visit
 from tests.helpers import household_ids_of
 from tests.support import ORIGIN, csrf
-from tests.test_sync_push import push, visit
 
 HUGE = str(2**70)
 """Beyond 64 bits (SQLite) and 32 bits (PostgreSQL)."""
