@@ -11,7 +11,7 @@ import re
 import secrets
 from typing import Any
 
-from server import scope
+from server import phones, scope
 from server.accounts import service as accounts
 from server.accounts.tables import ROLES, Account, AuthSession, DevicePin, JoinToken
 from server.actor import Actor
@@ -34,7 +34,7 @@ MESSAGES = {
     "area_missing": N_("Choose the area the coordinator looks after."),
     "role_invalid": N_("Choose a role."),
     "self": N_("You cannot do that to your own account."),
-    "phone_invalid": N_("The phone number is not valid."),
+    "phone_invalid": phones.MESSAGE,
     "hand_over_admin": N_(
         "This account is also paired with households outside your areas: "
         "only an administrator can reset its password or show its join code."
@@ -104,8 +104,8 @@ def _check_password(password: str) -> None:
 
 
 def _clean_phone(phone: str) -> str:
-    phone = re.sub(r"\s+", "", phone)
-    if phone and not re.fullmatch(r"[0-9+\-()]{5,32}", phone):
+    phone = phones.normal(phone)
+    if phone and not phones.valid(phone):
         raise Refused("phone_invalid")
     return phone
 

@@ -32,6 +32,7 @@ from typing import Any
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font
 
+from server import phones
 from server.i18n import N_
 
 MAX_BYTES = 10 * 1024 * 1024
@@ -111,8 +112,6 @@ HEADERS = {
 }
 """Column names as problems mention them."""
 
-_MOBILE = re.compile(r"^1[3-9][0-9]{9}$")
-_LANDLINE = re.compile(r"^0[0-9]{2,3}-?[0-9]{7,8}$")
 _MEMBER_SPLIT = re.compile(r"[;；\n]+")
 _PART_SPLIT = re.compile(r"[/／]")
 
@@ -272,17 +271,11 @@ def _check(row: Row) -> Row:
         row.problem("missing_head")
     if not values["village"]:
         row.problem("missing_village")
-    values["phone"] = normal_phone(values["phone"])
-    if values["phone"] and not (_MOBILE.match(values["phone"]) or _LANDLINE.match(values["phone"])):
+    values["phone"] = phones.normal(values["phone"])
+    if values["phone"] and not phones.valid(values["phone"]):
         row.problem("bad_phone", phone=values["phone"])
     values["members"] = _members(row, values["members"])
     return row
-
-
-def normal_phone(phone: str) -> str:
-    """A phone number without spaces and without a +86 prefix."""
-    phone = re.sub(r"[\s()（）]", "", phone)
-    return re.sub(r"^(\+?86|0086)(?=1[0-9]{10}$)", "", phone)
 
 
 def _member(row: Row, part: str) -> dict[str, Any] | None:

@@ -9,7 +9,9 @@
 import { rfc3339 } from "./visit.js";
 
 const MEMBER_KEY = /^members\.(\d+)\.(id|name|relation|birth_year|removed|orig)$/;
-const PHONE = /^[0-9+\-() ]*$/;
+// The server's one phone rule (server/phones.py): a mobile, or a landline with its area code.
+const MOBILE = /^1[3-9][0-9]{9}$/;
+const LANDLINE = /^0[0-9]{2,3}-?[0-9]{7,8}$/;
 const FULL_WIDTH_DIGIT = /[\uFF10-\uFF19]/g;
 
 /** Python's `json.dumps(value, ensure_ascii=False, sort_keys=True)` for flat values. */
@@ -59,9 +61,14 @@ function memberRows(form) {
   }));
 }
 
+function phoneOk(value) {
+  const phone = value.replace(/[\s()（）]/g, "").replace(/^(\+?86|0086)(?=1[0-9]{10}$)/, "");
+  return phone === "" || MOBILE.test(phone) || LANDLINE.test(phone);
+}
+
 function check(changes, rows) {
   const found = [];
-  if ("phone" in changes && !PHONE.test(changes.phone)) found.push(["phone", "badPhone"]);
+  if ("phone" in changes && !phoneOk(changes.phone)) found.push(["phone", "badPhone"]);
   for (const [n, member] of rows) {
     if (!member.name) found.push([`members.${n}.name`, "required"]);
     const born = member.birth_year;

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import msgspec
 from msgspec import UNSET, Meta, Struct, UnsetType
 
-from server import scope
+from server import phones, scope
 from server.entries.kinds.base import Kind
 from server.entries.prepared import Prepared, Problem, decode_problem
 from server.entries.schemas import INT32, EntryResult
@@ -40,6 +40,7 @@ MESSAGES = {
         "a coordinator will decide which is right."
     ),
     "unknown_member": N_("A member in this change belongs to another household."),
+    "bad_phone": phones.MESSAGE,
 }
 """The codes this kind adds to the ingest path's messages."""
 
@@ -119,6 +120,10 @@ async def prepare(actor: Actor, prepared: Prepared) -> Problem | None:
     if reach == "flag":
         prepared.flag = "pairing_ended"
     changes = _changes(patch)
+    if changes.get("phone"):
+        changes["phone"] = phones.normal(changes["phone"])
+        if not phones.valid(changes["phone"]):
+            return Problem("bad_phone", "changes.phone")
     ids = [m["id"] for m in changes.get("members", []) if m["id"]]
     if len(ids) != len(set(ids)):
         return Problem("invalid_data", "changes.members")
