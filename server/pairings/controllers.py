@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Any
 from urllib.parse import urlencode
 
@@ -54,10 +55,13 @@ class PairingController(Controller):
         """Choose a village (or a volunteer) and see who is paired with whom."""
         return await self._page(request)
 
-    async def _change(self, request: AnyRequest, change: Any) -> Template | Redirect:
+    async def _change(
+        self, request: AnyRequest, action: Callable[..., Awaitable[int]], *fields: str
+    ) -> Template | Redirect:
+        """Call ``action`` with the actor and the posted ``fields`` as ids, then go back."""
         form = await form_of(request)
         try:
-            changed = await change(form)
+            changed = await action(request.user, *(int_or_none(form.get(f)) for f in fields))
         except NotFound:
             raise NotFoundException() from None
         except Refused as refused:
@@ -70,39 +74,19 @@ class PairingController(Controller):
     @post("/pair", status_code=303)
     async def pair(self, request: AnyRequest) -> Template | Redirect:
         """Pair one household with one volunteer."""
-        return await self._change(
-            request,
-            lambda f: service.pair(
-                request.user, int_or_none(f.get("volunteer")), int_or_none(f.get("household"))
-            ),
-        )
+        return await self._change(request, service.pair, "volunteer", "household")
 
     @post("/unpair", status_code=303)
     async def unpair(self, request: AnyRequest) -> Template | Redirect:
         """End one pairing (the volunteer's phone drops the household at its next pull)."""
-        return await self._change(
-            request,
-            lambda f: service.unpair(
-                request.user, int_or_none(f.get("volunteer")), int_or_none(f.get("household"))
-            ),
-        )
+        return await self._change(request, service.unpair, "volunteer", "household")
 
     @post("/village", status_code=303)
     async def village(self, request: AnyRequest) -> Template | Redirect:
         """Pair every household of a village with one volunteer."""
-        return await self._change(
-            request,
-            lambda f: service.pair_village(
-                request.user, int_or_none(f.get("village")), int_or_none(f.get("volunteer"))
-            ),
-        )
+        return await self._change(request, service.pair_village, "village", "volunteer")
 
     @post("/spread", status_code=303)
     async def spread(self, request: AnyRequest) -> Template | Redirect:
         """Share a village's unpaired households among a team's volunteers, in turn."""
-        return await self._change(
-            request,
-            lambda f: service.spread_village(
-                request.user, int_or_none(f.get("village")), int_or_none(f.get("team"))
-            ),
-        )
+        return await self._change(request, service.spread_village, "village", "team")

@@ -19,6 +19,23 @@ def _chunks(ids: list[int], size: int = 2000) -> list[list[int]]:
     return [ids[i : i + size] for i in range(0, len(ids), size)]
 
 
+async def _audit(actor_id: int | None, action: str, volunteer_id: int, household_ids: list[int]):
+    """One audit row per pairing made (``after``) or ended (``before``)."""
+    side = "after" if action == "pairing.create" else "before"
+    await AuditLog.insert(
+        *[
+            audit.row(
+                actor_id,
+                action,
+                "pairing",
+                h,
+                **{side: {"volunteer": volunteer_id, "household": h}},
+            )
+            for h in household_ids
+        ]
+    )
+
+
 async def pair(actor_id: int | None, volunteer_id: int, household_id: int) -> bool:
     """Pair a volunteer with a household (结对); False when they already are.
 
@@ -36,18 +53,7 @@ async def pair_many(actor_id: int | None, volunteer_id: int, household_ids: list
         new = [h for h in dict.fromkeys(household_ids) if h not in already]
         for chunk in _chunks(new):
             await Pairing.insert(*[Pairing(volunteer=volunteer_id, household=h) for h in chunk])
-            await AuditLog.insert(
-                *[
-                    audit.row(
-                        actor_id,
-                        "pairing.create",
-                        "pairing",
-                        h,
-                        after={"volunteer": volunteer_id, "household": h},
-                    )
-                    for h in chunk
-                ]
-            )
+            await _audit(actor_id, "pairing.create", volunteer_id, chunk)
         if new:
             await changelog.scope_added(volunteer_id, new)
     return new
@@ -78,18 +84,7 @@ async def unpair_many(
             ended += sorted({r["household"] for r in rows})
         if not ended:
             return []
-        await AuditLog.insert(
-            *[
-                audit.row(
-                    actor_id,
-                    "pairing.end",
-                    "pairing",
-                    h,
-                    before={"volunteer": volunteer_id, "household": h},
-                )
-                for h in ended
-            ]
-        )
+        await _audit(actor_id, "pairing.end", volunteer_id, ended)
         current = {}
         for chunk in _chunks(ended):
             rows = await Household.select(Household.id, Household.version).where(
