@@ -81,6 +81,24 @@ def test_a_bad_birth_year_shows_the_form_again_with_what_was_typed(vol1, db):
     assert db(household_row, household)["version"] == 1
 
 
+def test_a_full_width_birth_year_is_the_number_the_phone_reads(vol1, db):
+    [household, *_] = db(household_ids_of, "vol1")
+    fields, _ = edit_form(vol1, household)
+    fields["members.0.birth_year"] = "１９７７"
+    vol1.post(f"/households/{household}/edit", data=fields)
+    [entry] = db(entries_of, household)
+    assert entry["data"]["changes"]["members"][0]["birth_year"] == 1977
+
+
+def test_other_digits_are_reported_as_a_bad_year_not_read_as_a_number(vol1, db):
+    [household, *_] = db(household_ids_of, "vol1")
+    fields, _ = edit_form(vol1, household)
+    fields["members.0.birth_year"] = "１９７²"  # str.isdigit() is true, int() refuses it
+    response = vol1.post(f"/households/{household}/edit", data=fields)
+    assert response.status_code == 422
+    assert db(entries_of, household) == []
+
+
 def test_a_household_outside_the_scope_has_no_edit_form(vol1, db):
     [other, *_] = db(household_ids_of, "vol2")
     assert vol1.get(f"/households/{other}/edit").status_code == 404

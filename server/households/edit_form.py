@@ -85,12 +85,17 @@ def values_of(form: Any) -> dict[str, Any]:
     return values
 
 
+_FULL_WIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
+
+
 def _year(value: Any) -> int | str | None:
-    text = str(value or "").strip()
+    """A birth year as typed: ASCII or full-width digits are a number (as on the phone,
+    ``household.js``), anything else stays text for the entry's check to report."""
+    text = str(value or "").strip().translate(_FULL_WIDTH_DIGITS)
     if not text:
         return None
-    # Full-width digits are a year as typed on a Chinese keyboard; "²" is no year.
-    return int(text) if text.isdecimal() else text
+    # Full-width digits are a year as typed on a Chinese keyboard; "²" or "١٩٨٠" is no year.
+    return int(text) if text.isascii() and text.isdigit() else text
 
 
 def to_entry(values: dict[str, Any], household_id: int) -> tuple[dict[str, Any], bool]:

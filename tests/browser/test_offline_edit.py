@@ -141,3 +141,18 @@ def test_the_worker_keeps_an_edit_form_post_the_page_script_did_not_take(phone, 
     context.set_offline(False)
     phone.wait_until_drained()
     assert db(household_row, household)["phone"] == "13900006666"
+
+
+def test_a_full_width_birth_year_saved_twice_is_one_change(phone, context, db):
+    [household, *_] = db(household_ids_of, "vol1")
+    logged_in(phone)
+    context.set_offline(True)
+    edit_offline(phone, household, **{"members.0.birth_year": "１９７７"})
+    # The form now shows what was kept: saving it again is no change.
+    phone.page.click("#household-form button[type=submit]")
+    expect(phone.page.locator("#status")).to_have_text("没有任何修改，所以没有保存。")
+    [record] = phone.waiting()
+    assert record["data"]["changes"]["members"][0]["birth_year"] == 1977
+    context.set_offline(False)
+    phone.wait_until_drained()
+    assert len(db(patches_of, household)) == 1
