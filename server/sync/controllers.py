@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 import msgspec
 from litestar import Controller, Request, post
+from litestar.exceptions import InternalServerException
 from litestar.response import Response
 
 from server.actor import Actor, now
@@ -23,6 +25,9 @@ MAX_BYTES = 1024 * 1024
 LIMITS = {"max_entries": MAX_ENTRIES, "max_bytes": MAX_BYTES}
 DELIVERED = ("accepted", "duplicate", "conflict")
 """Results after which the phone no longer holds the entry as pending."""
+CLIENT_GONE = 499
+"""The status of a push whose phone went away mid-upload (no one reads it)."""
+logger = logging.getLogger(__name__)
 
 
 def cross_site(request: Request, settings: Settings) -> bool:
@@ -84,7 +89,13 @@ class SyncController(Controller):
             return refuse(request, 403, "cross_site")
         if request.content_type[0] != "application/json":
             return refuse(request, 415, "json_only")
-        body = await _body(request)
+        try:
+            body = await _body(request)
+        except InternalServerException:
+            # The phone lost its network mid-upload: nothing arrived and it sends the batch
+            # again later. Not a server error, so no traceback in the log.
+            logger.info("a push ended before its body arrived (the client went away)")
+            return Response(b"", status_code=CLIENT_GONE)
         if body is None:
             return refuse(request, 413, "too_large", limits=LIMITS)
         try:

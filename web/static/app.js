@@ -2,6 +2,7 @@
 // and the triggers that drain it (load, online, visible again, a timer, after a capture).
 
 import * as outbox from "./outbox.js";
+import * as backoff from "./backoff.js";
 import { CHANNEL, SYNC_TAG, drain } from "./drain.js";
 import { prepareForms, setUpCapture } from "./capture.js";
 import {
@@ -75,9 +76,11 @@ let retry = null;
 export async function sync({ force = false } = {}) {
   if (!account() || !window.indexedDB) return null;
   const summary = await drain({ force }).catch((error) => ({ status: "error", error: String(error) }));
-  if (summary.until && !retry) {
-    // Backing off: try again when the wait is over, not only at the next timer tick.
-    retry = setTimeout(() => { retry = null; sync(); }, Math.max(summary.until - Date.now(), 0) + 100);
+  if (summary.until) {
+    // Backing off: try again when the wait is over, not only at the next timer tick (the
+    // latest schedule wins: a reset or a success replaces a longer wait).
+    clearTimeout(retry);
+    retry = setTimeout(sync, Math.max(summary.until - Date.now(), 0) + 100);
   }
   await refreshBadge();
   document.dispatchEvent(new CustomEvent("doorstep:synced", { detail: summary }));
@@ -172,10 +175,11 @@ async function start() {
     refreshBadge();
     document.dispatchEvent(new CustomEvent("doorstep:synced", { detail: event.data }));
   };
-  window.addEventListener("online", () => sync({ force: true }));
+  // A network back, or the volunteer looking at the app: the wait of earlier failures is over.
+  window.addEventListener("online", () => backoff.reset().then(() => sync()));
   document.addEventListener("visibilitychange", () => {
     if (document.hidden) return;
-    sync();
+    backoff.reset().then(() => sync());
     checkForUpdate();
   });
   setInterval(() => { if (!document.hidden) sync(); }, TIMER);

@@ -5,12 +5,11 @@
 import * as outbox from "./outbox.js";
 import { forgetAccount, refreshPages } from "./pages.js";
 import { pull } from "./pull.js";
+import * as backoff from "./backoff.js";
 
 const LOCK = "doorstep-drain";
 const BATCH = 50;
 const DELIVERED = ["accepted", "duplicate", "conflict"];
-const BASE_DELAY = 2_000;
-const MAX_DELAY = 15 * 60_000;
 const FETCH_TIMEOUT = 60_000;
 export const CHANNEL = "doorstep-outbox";
 /** The Background Sync tag of a drain (registered by the page and the worker). */
@@ -30,15 +29,6 @@ function retryAfter(response) {
   if (!value) return 0;
   const seconds = Number(value);
   return Number.isFinite(seconds) ? seconds * 1000 : Math.max(0, Date.parse(value) - Date.now());
-}
-
-async function backOff(minimum = 0) {
-  const previous = (await outbox.getMeta("backoff")) || { failures: 0 };
-  const failures = previous.failures + 1;
-  const delay = Math.min(BASE_DELAY * 2 ** (failures - 1), MAX_DELAY) * (0.5 + Math.random() / 2);
-  const until = Date.now() + Math.max(delay, minimum);
-  await outbox.setMeta("backoff", { failures, until });
-  return until;
 }
 
 function pushBody(account, device, appVersion, counts, batch) {
@@ -102,14 +92,44 @@ async function revoked(account, summary) {
   return { ...summary, status: "revoked" };
 }
 
-async function pushAll(account) {
+/** The JSON body of a refusal, or {} (a proxy's HTML page, say). */
+async function refusal(response) {
+  if (!/json/.test(response.headers.get("Content-Type") || "")) return {};
+  return (await response.json().catch(() => null)) || {};
+}
+
+/** Park one entry the server refused as a request (400, 413) under 需要处理. */
+async function park(record, response) {
+  const body = await refusal(response);
+  const code = String(body.code || (response.status === 413 ? "too_large" : "bad_request"));
+  await outbox.update([record.id], (r) => {
+    Object.assign(r, { state: "rejected", code, last_error: String(body.error || "") });
+  });
+}
+
+/** A failed attempt: keep everything; only an automatic one while online makes the wait longer. */
+async function failed(summary, batch, response, force) {
+  await outbox.update(batch.map((r) => r.id), (r) => { r.state = "pending"; });
+  const offline = !response && navigator.onLine === false;
+  const scheduled = (await backoff.current()).until;
+  const until = force || offline ? scheduled : await backoff.failed(response ? retryAfter(response) : 0);
+  return { ...summary, status: response ? "error" : "offline", until: until > Date.now() ? until : 0 };
+}
+
+/**
+ * Send every unsent entry of `account`, batch after batch. A batch too large (413) is sent
+ * again in halves; a batch refused as a request (400) is sent one entry at a time, and the
+ * one entry refused on its own is parked under 需要处理, so the rest flow.
+ */
+async function pushAll(account, force = false) {
   const summary = { status: "done", delivered: 0, rejected: 0, retry: 0, conflicts: [] };
   let afterSeq = 0;
+  let size = BATCH;
+  let single = false;
   for (;;) {
     if ((await outbox.getMeta("account")) !== account) break; // someone else logged in
-    const batch = await outbox.unsent(account, afterSeq, BATCH);
+    const batch = await outbox.unsent(account, afterSeq, single ? 1 : size);
     if (!batch.length) break;
-    afterSeq = batch[batch.length - 1].seq;
     const response = await send(account, batch);
     if (response && (response.status === 401 || response.status === 409)) {
       // No session, or a session of another account (409 account_mismatch): keep everything.
@@ -119,23 +139,43 @@ async function pushAll(account) {
       return { ...summary, status: mismatch ? "mismatch" : "login" };
     }
     if (response && response.status === 410) return revoked(account, summary);
+    if (response && response.status === 403 && (await refusal(response.clone())).code === "cross_site") {
+      // The address the app was opened at is not the server's own: no retry fixes that.
+      await outbox.update(batch.map((r) => r.id), (r) => { r.state = "pending"; });
+      await outbox.setMeta("cross_site", account);
+      return { ...summary, status: "cross_site" };
+    }
+    if (response && (response.status === 413 || response.status === 400)) {
+      if (batch.length > 1) {
+        await outbox.update(batch.map((r) => r.id), (r) => { r.state = "pending"; });
+        if (response.status === 413) size = Math.max(1, Math.floor(batch.length / 2));
+        else single = true;
+        continue;
+      }
+      await park(batch[0], response);
+      summary.rejected += 1;
+      single = false;
+      afterSeq = batch[0].seq;
+      announce({ type: "progress", account });
+      continue;
+    }
     const json = response && response.ok && /json/.test(response.headers.get("Content-Type"))
       ? await response.json().catch(() => null) : null;
     if (!json || !Array.isArray(json.results) || json.results.length !== batch.length) {
       // Offline, a captive portal, 5xx, 429: keep everything and try later.
-      await outbox.update(batch.map((r) => r.id), (r) => { r.state = "pending"; });
-      const until = await backOff(response ? retryAfter(response) : 0);
-      return { ...summary, status: response ? "error" : "offline", until };
+      return failed(summary, batch, response, force);
     }
+    afterSeq = batch[batch.length - 1].seq;
     const counted = await apply(batch, json.results);
     if (await outbox.noteEpoch(json.epoch)) afterSeq = 0; // start over with the kept entries
     for (const key of ["delivered", "rejected", "retry"]) summary[key] += counted[key];
     summary.conflicts.push(...counted.conflicts);
     await outbox.setMeta(`last_sync:${account}`, new Date().toISOString());
-    await outbox.setMeta("backoff", { failures: 0, until: 0 });
+    await outbox.setMeta("cross_site", null);
+    await backoff.reset();
     announce({ type: "progress", account });
   }
-  if (summary.retry) summary.until = await backOff();
+  if (summary.retry && !force) summary.until = await backoff.failed();
   await outbox.prune();
   return summary;
 }
@@ -155,7 +195,7 @@ async function keepPages(account) {
  * After a push that went through: pull, send again what a restored server lacks, and keep
  * the scope's pages when anything changed (or they were never kept).
  */
-async function pullAfter(account, pushed) {
+async function pullAfter(account, pushed, force) {
   if (pushed.status !== "done") return pushed;
   let summary = pushed;
   const pulledNow = await pull(account);
@@ -164,7 +204,7 @@ async function pullAfter(account, pushed) {
   // A download that went through is a sync too, even with nothing to send.
   if (pulledNow.status === "done") await outbox.setMeta(`last_sync:${account}`, new Date().toISOString());
   if (pulledNow.resend) {
-    const again = await pushAll(account);
+    const again = await pushAll(account, force);
     for (const key of ["delivered", "rejected", "retry"]) again[key] += summary[key];
     again.conflicts.unshift(...summary.conflicts);
     summary = again;
@@ -183,14 +223,14 @@ async function once(force) {
   if (await outbox.getMeta("revoked")) return { status: "revoked" };
   if (navigator.onLine === false) return { status: "offline" }; // no attempt, no back-off
   if (!force) {
-    const backoff = await outbox.getMeta("backoff");
-    if (backoff && backoff.until > Date.now()) return { status: "waiting", until: backoff.until };
+    const { until } = await backoff.current();
+    if (until > Date.now()) return { status: "waiting", until };
     if ((await outbox.getMeta("login_needed")) === account) return { status: "login" };
     if ((await outbox.getMeta("account_mismatch")) === account) return { status: "mismatch" };
   }
   const run = async () => {
     announce({ type: "start", account });
-    const summary = await pushAll(account).then((pushed) => pullAfter(account, pushed))
+    const summary = await pushAll(account, force).then((pushed) => pullAfter(account, pushed, force))
       .catch((error) => ({ status: "error", error: String(error) }));
     announce({ type: "end", account, summary });
     return summary;
@@ -203,10 +243,11 @@ let running = null;
 let again = null;
 
 /**
- * Send what the current account has waiting. `force` (立即同步, `online`) ignores the
- * back-off; otherwise a drain during the back-off does nothing. After a push that went
+ * Send what the current account has waiting. `force` (立即同步, a push message) tries at
+ * once whatever the back-off, and its failure does not lengthen it (backoff.js); otherwise
+ * a drain during the back-off does nothing. After a push that went
  * through it pulls (and keeps the scope's pages). Resolves with a summary whose `status` is
- * done, offline, error, login, mismatch, waiting, revoked or no_account. A call while this
+ * done, offline, error, login, mismatch, cross_site, waiting, revoked or no_account. A call while this
  * page (or worker) is already draining runs once more afterwards instead of queueing up.
  */
 export function drain({ force = false } = {}) {

@@ -35,6 +35,7 @@ export async function refreshBadge() {
   show("notice-login", loginNeeded);
   show("notice-mismatch", Boolean(await outbox.getMeta("account_mismatch")));
   show("notice-revoked", Boolean(await outbox.getMeta("revoked")));
+  show("notice-cross-site", (await outbox.getMeta("cross_site")) === account());
   return { ...counts, last };
 }
 

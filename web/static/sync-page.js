@@ -47,6 +47,8 @@ function result(summary) {
       : summary.delivered ? message("sent", { n: summary.delivered }) : message("synced")),
     offline: () => message(Number(document.getElementById("sync-pending").textContent) ? "offline" : "offlineNothing"),
     error: () => message("error"),
+    cross_site: () => message("crossSite"),
+    login: () => message("loginNeeded"),
   }[summary.status];
   const line = document.getElementById("sync-result");
   line.textContent = text ? text() : "";
