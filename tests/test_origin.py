@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import re
 import subprocess
 import sys
 import time
@@ -26,12 +27,12 @@ def phone_at(demo_db, settings):
 
     opened = []
 
-    def make(address: str, origins: tuple[str, ...] = ()):
+    def make(address: str, origins: tuple[str, ...] = (), username: str = "vol1"):
         app = create_app(dataclasses.replace(settings, public_origins=origins))
         client = TestClient(app, base_url=address)
         client.__enter__()
         opened.append(client)
-        login(client, "vol1")
+        login(client, username)
         return client
 
     yield make
@@ -75,6 +76,22 @@ def test_set_any_of_the_listed_origins_syncs(phone_at):
 def test_set_an_unlisted_address_is_refused_even_from_itself(phone_at):
     phone = phone_at(LAN, ("https://doorstep.example.org",))
     assert _pull(phone, Origin=LAN).status_code == 403
+
+
+def _join_url(coord, db) -> str:
+    from tests.admin_helpers import account_id, post_form
+
+    response = post_form(coord, f"/admin/accounts/{db(account_id, 'vol2')}/join")
+    return re.search(r'id="join-url">([^<]+)<', response.text).group(1)
+
+
+def test_unset_a_join_code_names_the_address_the_coordinator_used(phone_at, db):
+    assert _join_url(phone_at(LAN, username="coord"), db).startswith(f"{LAN}/join/")
+
+
+def test_set_a_join_code_names_the_first_configured_origin(phone_at, db):
+    coord = phone_at(LAN, ("https://doorstep.example.org", LAN), username="coord")
+    assert _join_url(coord, db).startswith("https://doorstep.example.org/join/")
 
 
 def test_public_origin_takes_a_comma_separated_list():
