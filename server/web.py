@@ -14,7 +14,7 @@ from litestar.exceptions import NotAuthorizedException, NotFoundException
 from litestar.middleware import AbstractAuthenticationMiddleware, AuthenticationResult
 from litestar.response import Redirect, Response
 
-from server import i18n, module_graph, phones
+from server import i18n, phones
 from server.accounts import service as accounts
 from server.pages.static_files import static_url
 from server.settings import Settings
@@ -191,7 +191,6 @@ def template_globals(settings: Settings) -> dict[str, Any]:
         "user": current_user,
         "local": local,
         "settings": settings,
-        "module_preloads": module_graph.preloads(),
         "static": static_url,
         "phone_pattern": phones.HTML_PATTERN,
         "phone_message": phones.MESSAGE,
