@@ -7,10 +7,10 @@ import csv
 import pytest
 from playwright.sync_api import expect
 
+from tests.browser.test_admin import log_in
 from tests.browser.test_header import LINES
 from tests.helpers import household_ids_of
 from tests.pull_helpers import account_id
-from tests.test_admin_browser import log_in
 
 pytestmark = pytest.mark.browser
 ARTIFACTS = "test-artifacts"
