@@ -116,3 +116,11 @@ def test_what_the_page_script_fills_in_moves_nothing_below_the_header(phone, bro
     page.goto(phone.url("/households"))
     assert page.evaluate(SHIFTS) < 0.005
     fresh.close()
+
+
+def test_the_tabs_keep_their_words_whole_at_360_in_english(other_phone, db):
+    phone = other_phone(locale="en-US", viewport={"width": 360, "height": 740})
+    phone.log_in("coord")
+    phone.open("/")
+    for href in ("/", "/households", "/sync", "/admin"):
+        assert phone.page.evaluate(LINES, f"nav.tabs a[href='{href}']") == 1, href
