@@ -7,6 +7,7 @@ import { CONFIG } from "/sw/config.js";
 const PREFIX = "doorstep-";
 const SHELL = `${PREFIX}shell-${CONFIG.version}`;
 const HTMX = `${PREFIX}htmx`;
+const HTMX_TIMEOUT = 10_000;
 
 /** Fill this deploy's shell cache (all or nothing) and, if the CDN answers, the htmx cache. */
 export async function cacheShell() {
@@ -16,7 +17,9 @@ export async function cacheShell() {
   try {
     const htmx = await caches.open(HTMX);
     if (!(await htmx.match(CONFIG.htmxUrl))) {
-      await htmx.add(new Request(CONFIG.htmxUrl, { mode: "cors", integrity: CONFIG.htmxIntegrity }));
+      // A CDN that accepts the connection and never answers must not hold the install.
+      const signal = AbortSignal.timeout(HTMX_TIMEOUT);
+      await htmx.add(new Request(CONFIG.htmxUrl, { mode: "cors", integrity: CONFIG.htmxIntegrity, signal }));
     }
   } catch (error) {
     console.warn("htmx not cached; pages load it from the network", error);
