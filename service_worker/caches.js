@@ -18,8 +18,11 @@ export async function cacheShell() {
     const htmx = await caches.open(HTMX);
     if (!(await htmx.match(CONFIG.htmxUrl))) {
       // A CDN that accepts the connection and never answers must not hold the install.
-      const signal = AbortSignal.timeout(HTMX_TIMEOUT);
-      await htmx.add(new Request(CONFIG.htmxUrl, { mode: "cors", integrity: CONFIG.htmxIntegrity, signal }));
+      const timeout = new AbortController();
+      const timer = setTimeout(() => timeout.abort(), HTMX_TIMEOUT);
+      const { signal } = timeout;
+      await htmx.add(new Request(CONFIG.htmxUrl, { mode: "cors", integrity: CONFIG.htmxIntegrity, signal }))
+        .finally(() => clearTimeout(timer));
     }
   } catch (error) {
     console.warn("htmx not cached; pages load it from the network", error);

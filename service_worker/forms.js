@@ -1,6 +1,8 @@
 // An entry form (a visit, a household edit) posted while the page script did not take it
 // (it failed to load, or the submit came first): the worker lets it through to the server,
 // and if there is no network it writes the entry to the outbox itself, as the page would have.
+// Logging out with no network: the phone has forgotten the account already; the server is
+// told once the network is back (the page posts the kept form, see app.js).
 
 import * as outbox from "/static/outbox.js";
 import { SYNC_TAG } from "/static/drain.js";
@@ -54,5 +56,20 @@ export async function postEntryForm(request) {
     return await fetch(request);
   } catch {
     return queueForm(copy);
+  }
+}
+
+/** The meta key of a logout the server has not heard of yet (the form, as posted). */
+export const LOGOUT_PENDING = "logout_pending";
+
+/** POST /logout: to the server, else (no network) kept to be sent later, and said so. */
+export async function postLogout(request) {
+  const copy = request.clone();
+  try {
+    return await fetch(request);
+  } catch {
+    await outbox.setMeta(LOGOUT_PENDING, await copy.text());
+    const m = messages();
+    return notice(m.logout_title, m.logout_text, [["/login", m.login]]);
   }
 }

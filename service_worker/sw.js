@@ -11,7 +11,7 @@ import * as outbox from "/static/outbox.js";
 import { SYNC_TAG, drain } from "/static/drain.js";
 import { entryForm } from "/static/forms.js";
 import { cacheShell, dropOldCaches, htmxFile, shellFile } from "/sw/caches.js";
-import { postEntryForm } from "/sw/forms.js";
+import { postEntryForm, postLogout } from "/sw/forms.js";
 import { page } from "/sw/pages.js";
 import { drainOrRetry, recache } from "/sw/sync.js";
 
@@ -40,6 +40,10 @@ self.addEventListener("fetch", (event) => {
     event.respondWith(postEntryForm(request));
     return;
   }
+  if (request.method === "POST" && url.pathname === "/logout") {
+    event.respondWith(postLogout(request));
+    return;
+  }
   if (request.method !== "GET" || url.pathname.startsWith("/api/") || url.pathname === "/sw.js") return;
   if (url.pathname.startsWith("/static/")) {
     event.respondWith(shellFile(request));
@@ -62,7 +66,8 @@ const ASKED = {
   // The page's 更新 button: the waiting worker takes over, the page reloads.
   "skip-waiting": () => self.skipWaiting(),
   drain: (data) => drain({ force: Boolean(data.force) }),
-  recache: (data) => recache(String(data.account)),
+  recache: (data) => recache(String(data.account),
+    Array.isArray(data.households) ? data.households.map(String) : null),
 };
 
 self.addEventListener("message", (event) => {

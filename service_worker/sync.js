@@ -12,10 +12,11 @@ export async function drainOrRetry() {
 }
 
 /**
- * Keep the scope's pages for `account` (a page that synced asks: the worker's work outlives
- * the page, so a navigation does not cut the re-caching short).
+ * Keep the scope's pages for `account`, all or those of the `touched` households (a page
+ * that synced asks: the worker's work outlives the page, so a navigation does not cut the
+ * re-caching short).
  */
-export async function recache(account) {
+export async function recache(account, touched = null) {
   if ((await outbox.getMeta("account")) !== account) return;
-  if (await refreshPages(account)) announce({ type: "pages", account });
+  if (await refreshPages(account, touched)) announce({ type: "pages", account });
 }

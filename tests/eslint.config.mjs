@@ -20,7 +20,9 @@ export default [
   },
   {
     files: ["service_worker/**/*.js"],
-    languageOptions: { ...shared, globals: { ...globals.serviceworker } },
+    // `globals` leaves out a few that workers have (AbortController, AbortSignal).
+    languageOptions: { ...shared, globals: { ...globals.serviceworker, AbortController: "readonly",
+      AbortSignal: "readonly" } },
     rules: { "no-undef": "error", "no-unused-vars": ["error", { args: "none", caughtErrors: "none" }],
       "no-redeclare": "error", "no-dupe-keys": "error" },
   },

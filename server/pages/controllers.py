@@ -34,6 +34,13 @@ WORKER_MESSAGES = {
         "This phone could not store the visit (it may be out of space). "
         "Go back, free some space and save again."
     ),
+    "logout_title": N_("Logged out on this phone"),
+    "logout_text": N_(
+        "This phone no longer keeps the pages of your account; entries not yet sent stay. "
+        "With no network the server has not been told yet: that is finished as soon as "
+        "the network is back."
+    ),
+    "login": N_("Log in"),
     "not_saved_invalid": N_(
         "The visit could not be saved offline: go back, check the form and save again."
     ),

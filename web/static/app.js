@@ -154,6 +154,22 @@ function onPage(root) {
   if (document.getElementById("sync-page")) import("./sync-page.js").then((m) => m.show(sync));
 }
 
+/**
+ * A logout made with no network (the worker kept its form): tell the server now, so the
+ * session ends there too, then show the login page.
+ */
+async function finishLogout() {
+  const body = await outbox.getMeta("logout_pending");
+  if (!body || navigator.onLine === false) return;
+  const response = await fetch("/logout", {
+    method: "POST", body, credentials: "same-origin", redirect: "manual",
+    headers: { "Content-Type": "application/x-www-form-urlencoded" },
+  }).catch(() => null);
+  if (!response) return;
+  await outbox.setMeta("logout_pending", null);
+  location.replace("/login");
+}
+
 async function start() {
   offerInstall();
   setUpCapture(offlineCapable, afterCapture);
@@ -164,6 +180,7 @@ async function start() {
   document.addEventListener("htmx:afterSettle", () => onPage(document));
   if (!window.indexedDB) return;
   window.addEventListener("outbox-blocked", () => show("notice-blocked"));
+  await finishLogout().catch(() => undefined);
   await rememberAccount().catch(() => undefined);
   registerWorker();
   // The first sync may come before the new worker is active: once it is, keep the pages.
@@ -176,7 +193,10 @@ async function start() {
     document.dispatchEvent(new CustomEvent("doorstep:synced", { detail: event.data }));
   };
   // A network back, or the volunteer looking at the app: the wait of earlier failures is over.
-  window.addEventListener("online", () => backoff.reset().then(() => sync()));
+  window.addEventListener("online", () => {
+    finishLogout().catch(() => undefined);
+    backoff.reset().then(() => sync());
+  });
   document.addEventListener("visibilitychange", () => {
     if (document.hidden) return;
     backoff.reset().then(() => sync());

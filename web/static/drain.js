@@ -79,7 +79,9 @@ async function apply(batch, results) {
       Object.assign(record, { state: "pending", code: result.code, last_error: result.error });
     }
   });
-  return { delivered: results.filter((r) => DELIVERED.includes(r.status)).length, rejected,
+  const households = batch.filter((r) => DELIVERED.includes(byId.get(r.id)?.status))
+    .map((r) => String(r.data.household_id ?? ""));
+  return { delivered: results.filter((r) => DELIVERED.includes(r.status)).length, rejected, households,
     retry: results.filter((r) => r.status === "retry").length,
     conflicts: results.filter((r) => r.status === "conflict").map((r) => r.error || "") };
 }
@@ -122,7 +124,7 @@ async function failed(summary, batch, response, force) {
  * one entry refused on its own is parked under 需要处理, so the rest flow.
  */
 async function pushAll(account, force = false) {
-  const summary = { status: "done", delivered: 0, rejected: 0, retry: 0, conflicts: [] };
+  const summary = { status: "done", delivered: 0, rejected: 0, retry: 0, conflicts: [], households: [] };
   let afterSeq = 0;
   let size = BATCH;
   let single = false;
@@ -170,6 +172,7 @@ async function pushAll(account, force = false) {
     if (await outbox.noteEpoch(json.epoch)) afterSeq = 0; // start over with the kept entries
     for (const key of ["delivered", "rejected", "retry"]) summary[key] += counted[key];
     summary.conflicts.push(...counted.conflicts);
+    summary.households.push(...counted.households);
     await outbox.setMeta(`last_sync:${account}`, new Date().toISOString());
     await outbox.setMeta("cross_site", null);
     await backoff.reset();
@@ -180,15 +183,18 @@ async function pushAll(account, force = false) {
   return summary;
 }
 
-/** Keep the scope's pages: in the worker (it outlives a page), else here. */
-async function keepPages(account) {
+/**
+ * Keep the scope's pages (all, or only those showing the `touched` households): in the
+ * worker (it outlives a page), else here.
+ */
+async function keepPages(account, touched) {
   if (typeof window !== "undefined") {
     // Not yet controlled (the first page after install) still finds the active worker.
     const registration = await navigator.serviceWorker?.getRegistration().catch(() => null);
-    registration?.active?.postMessage({ type: "recache", account });
+    registration?.active?.postMessage({ type: "recache", account, households: touched });
     return;
   }
-  if (await refreshPages(account)) announce({ type: "pages", account });
+  if (await refreshPages(account, touched)) announce({ type: "pages", account });
 }
 
 /**
@@ -207,12 +213,14 @@ async function pullAfter(account, pushed, force) {
     const again = await pushAll(account, force);
     for (const key of ["delivered", "rejected", "retry"]) again[key] += summary[key];
     again.conflicts.unshift(...summary.conflicts);
+    again.households.push(...summary.households);
     summary = again;
   }
   summary = { ...summary, pulled: pulledNow.changes, pull: pulledNow.status };
   const stale = !(await outbox.getMeta(`pages_at:${account}`));
   if (pulledNow.status === "done" && (pulledNow.changes || summary.delivered || stale)) {
-    await keepPages(account);
+    // Pages kept before: only those the pulled and delivered changes show on.
+    await keepPages(account, stale ? null : [...pulledNow.touched, ...summary.households]);
   }
   return summary;
 }

@@ -7,13 +7,29 @@ import * as pulled from "./pulled.js";
 import { reset } from "./pull.js";
 
 const FIXED = ["/", "/households", "/sync"];
+/** The pages listing households (今天, 住户): any change may show on them. */
+const LISTS = ["/", "/households"];
 const PER_HOUSEHOLD = ["", "/visit", "/edit"];
 const PARALLEL = 4;
 const HOUSEHOLD_PAGE = /^\/households\/(\d+)(?:\/|$)/;
 
 /** Every page of a scope (the paths the worker keeps). */
 export function scopePaths(householdIds) {
-  return [...FIXED, ...householdIds.flatMap((id) => PER_HOUSEHOLD.map((p) => `/households/${id}${p}`))];
+  return [...FIXED, ...householdPaths(householdIds)];
+}
+
+function householdPaths(householdIds) {
+  return householdIds.flatMap((id) => PER_HOUSEHOLD.map((p) => `/households/${id}${p}`));
+}
+
+/**
+ * The pages to fetch again: all of them (`touched` null), else the lists and the pages of
+ * the touched households still in the scope (a household that left is dropped anyway).
+ */
+function pathsFor(householdIds, touched) {
+  if (!touched) return scopePaths(householdIds);
+  const inScope = new Set(householdIds.map(String));
+  return [...LISTS, ...householdPaths([...new Set(touched.map(String))].filter((id) => inScope.has(id)))];
 }
 
 async function dropLeft(cache, householdIds) {
@@ -49,9 +65,12 @@ async function refetch(cache, path, account) {
 
 let running = null;
 
-/** Fetch again every page of `account`'s scope; resolves true when all of them were kept. */
-export function refreshPages(account) {
-  if (running) return running.then(() => refreshPages(account));
+/**
+ * Fetch again the pages of `account`'s scope: every one, or (`touched`: household ids whose
+ * data changed) only those the change shows on. Resolves true when all of them were kept.
+ */
+export function refreshPages(account, touched = null) {
+  if (running) return running.then(() => refreshPages(account, touched));
   running = (async () => {
     const started = new Date().toISOString(); // the pages are as of this moment
     // Logged out or revoked meanwhile: opening the cache would only make it again.
@@ -59,7 +78,7 @@ export function refreshPages(account) {
     const householdIds = await pulled.householdIds(account);
     const cache = await caches.open(outbox.PAGES_CACHE);
     await dropLeft(cache, householdIds);
-    const queue = scopePaths(householdIds);
+    const queue = pathsFor(householdIds, touched);
     let complete = true;
     const worker = async () => {
       while (queue.length && complete) {

@@ -39,15 +39,17 @@ export async function reset(account) {
 /**
  * Pull everything new for `account`. Resolves with `{ status, changes, resend }`: `status`
  * is done, offline, error, login, revoked or mismatch; `changes` how many were applied;
- * `resend` true when the server's epoch changed and kept entries are pending again.
+ * `resend` true when the server's epoch changed and kept entries are pending again;
+ * `touched` (when done) the ids of the households the changes are about.
  */
 export async function pull(account) {
   const [device, counts] = await Promise.all([outbox.deviceId(), outbox.counts(account)]);
   let cursor = (await outbox.getMeta(`cursor:${account}`)) || "";
   let changes = 0;
   let resend = false;
+  const touched = new Set();
   for (let page = 0; page < MAX_PAGES; page += 1) {
-    if ((await outbox.getMeta("account")) !== account) return { status: "done", changes, resend };
+    if ((await outbox.getMeta("account")) !== account) return { status: "done", changes, resend, touched: [...touched] };
     const response = await get(cursor, device, counts);
     if (!response) return { status: "offline", changes, resend };
     if (response.status === 401) return { status: "login", changes, resend };
@@ -70,7 +72,10 @@ export async function pull(account) {
     cursor = body.cursor;
     await outbox.setMeta(`cursor:${account}`, cursor);
     changes += body.changes.length;
-    if (!body.more) return { status: "done", changes, resend };
+    for (const change of body.changes) {
+      touched.add(String(change.kind === "household" ? change.id : change.data?.household_id ?? ""));
+    }
+    if (!body.more) return { status: "done", changes, resend, touched: [...touched] };
   }
-  return { status: "done", changes, resend };
+  return { status: "done", changes, resend, touched: [...touched] };
 }

@@ -1,0 +1,31 @@
+"""Logging out with no network: the phone says the logout finishes once online (not the
+browser's offline page), and the server's session ends when the network is back."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.test_offline_reading import logged_in
+
+pytestmark = pytest.mark.browser
+
+PENDING = """async () => {
+    const outbox = await import('/static/outbox.js');
+    return (await outbox.getMeta('logout_pending')) ?? null;
+}"""
+
+
+def test_logging_out_offline_says_so_and_finishes_once_online(phone, context):
+    logged_in(phone)
+    context.set_offline(True)
+    with phone.page.expect_navigation():
+        phone.page.click("form.logout button")
+    expect(phone.page.locator("h1")).to_have_text("已在本手机上退出登录")
+    expect(phone.page.locator("main")).to_contain_text("联网后会立即完成退出")
+    context.set_offline(False)
+    phone.open("/login")
+    phone.wait_for(lambda: phone.page.evaluate(PENDING) is None)
+    phone.page.wait_for_url("**/login")
+    phone.open("/")  # the server's session has ended: its pages ask for a login
+    expect(phone.page.locator("#username")).to_be_visible()
