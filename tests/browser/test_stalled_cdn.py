@@ -31,7 +31,9 @@ def test_a_visit_is_saved_at_once_while_the_cdn_never_answers(phone, context, db
     page.goto(phone.url(f"/households/{household}/visit"), wait_until="commit")
     phone.fill_visit("血压药快吃完了")
     phone.save()
-    expect(page.locator("#status")).to_have_text(SAVED, timeout=1_000)
+    # Within a second on an idle machine; the margin is for a loaded test machine (without
+    # the fix the page script never runs while htmx hangs, so any wait fails).
+    expect(page.locator("#status")).to_have_text(SAVED, timeout=3_000)
     assert [r["kind"] for r in phone.outbox()] == ["visit"]
     assert stalled  # htmx was asked for and never came
     assert page.evaluate("typeof window.htmx") == "undefined"
