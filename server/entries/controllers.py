@@ -15,11 +15,12 @@ from litestar.response import Response, Template
 from server.actor import Actor
 from server.entries import forms, service
 from server.entries.kinds import visit
-from server.entries.prepared import Problem, parse_time
+from server.entries.prepared import Problem
 from server.households import service as households
 from server.i18n import gettext
 from server.settings import Settings
 from server.web import language_of
+from server.wire import parse_time
 
 AnyRequest = Request[Actor, str, Any]
 

@@ -19,6 +19,7 @@ from piccolo.table import Table
 
 from server.entries.schemas import EntryIn, EntryResult
 from server.i18n import N_
+from server.sync.changelog import Shared
 
 if TYPE_CHECKING:
     from server.scope import Scopes
@@ -56,27 +57,6 @@ def decode_problem(error: msgspec.ValidationError) -> Problem:
     path = match.group(1) if match else ""
     code = "too_long" if "length <=" in str(error) else "invalid_data"
     return Problem(code, path)
-
-
-EARLIEST, LATEST = 1900, 2999
-"""Years a time may fall in: far beyond any real entry, far inside what date arithmetic
-(a visit 60 days before its save) and the databases take."""
-
-
-def parse_time(value: str) -> dt.datetime | None:
-    """An RFC 3339 time with an offset, in years ``EARLIEST``..``LATEST``, else None.
-
-    A broken phone clock sends ``0001-01-01T00:00:00+00:00`` or
-    ``9999-12-31T23:59:59-23:59``; those are ``bad_time``, never an overflow.
-    """
-    try:
-        parsed = dt.datetime.fromisoformat(value)
-        utc = parsed.astimezone(dt.UTC) if parsed.tzinfo is not None else None
-    except (TypeError, ValueError, OverflowError):
-        return None
-    if utc is None or not EARLIEST <= utc.year <= LATEST:
-        return None
-    return parsed
 
 
 def id_of(value: Any) -> int | None:
@@ -117,17 +97,6 @@ class Lookups:
     """Whether the actor may record entries about each household the batch names."""
     accounts: set[int]
     """The active accounts among the accounts the batch names (a visit's companions)."""
-
-
-@dataclass(frozen=True)
-class Shared:
-    """An object pull sends, because of this entry, to every volunteer paired with
-    ``household`` (a visit: to everyone who keeps that household's history)."""
-
-    kind: str
-    object_id: str
-    household: int
-    data: dict[str, Any]
 
 
 @dataclass

@@ -8,8 +8,8 @@ from typing import Annotated, Literal
 import msgspec
 from msgspec import Meta, Struct
 
-NO_NUL = "^[^\x00]*$"
-"""Text PostgreSQL can store: no NUL character."""
+from server.wire import NO_NUL
+
 INT32 = 2**31 - 1
 """The largest value of an integer column on PostgreSQL."""
 

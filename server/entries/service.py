@@ -30,13 +30,13 @@ from server.entries.prepared import (
     Problem,
     decode_problem,
     id_of,
-    parse_time,
     shape_problem,
 )
 from server.entries.schemas import EntryIn, EntryResult
 from server.entries.tables import Entry, EntryReceipt
 from server.i18n import gettext
 from server.sync import changelog
+from server.wire import parse_time
 
 MESSAGES = {**entry.MESSAGES, **registry.MESSAGES}
 """Stable codes and the message each one shows (a msgid of the catalogue)."""

@@ -10,6 +10,7 @@ import datetime as dt
 from server.audit import service as audit
 from server.audit.tables import AuditLog
 from server.db import write_transaction
+from server.entries.kinds import registry
 from server.households.tables import Household
 from server.pairings.tables import Pairing
 from server.sync import changelog
@@ -55,7 +56,7 @@ async def pair_many(actor_id: int | None, volunteer_id: int, household_ids: list
             await Pairing.insert(*[Pairing(volunteer=volunteer_id, household=h) for h in chunk])
             await _audit(actor_id, "pairing.create", volunteer_id, chunk)
         if new:
-            await changelog.scope_added(volunteer_id, new)
+            await changelog.scope_added(volunteer_id, new, await registry.shared_history(new))
     return new
 
 

@@ -34,13 +34,24 @@ import msgspec
 
 from server.areas.tables import Area
 from server.db import engine, fetch, insert_rows
-from server.entries.kinds import visit
-from server.entries.prepared import Shared
 from server.households.tables import Household, Member
 from server.pairings.tables import Pairing
 from server.sync.tables import SyncChange, SyncCounter
 
 COUNTER = "changes"
+OWN_KINDS = ("household", "entry")
+"""The objects the log writes itself; any other ``kind`` is what an entry shares."""
+
+
+@dataclass(frozen=True)
+class Shared:
+    """An object pull sends, because of this entry, to every volunteer paired with
+    ``household`` (a visit: to everyone who keeps that household's history)."""
+
+    kind: str
+    object_id: str
+    household: int
+    data: dict[str, Any]
 
 
 @dataclass(frozen=True)
@@ -195,32 +206,33 @@ async def _place_names(paths: set[str]) -> dict[str, list[str]]:
     }
 
 
-async def scope_added(volunteer_id: int, household_ids: list[int]) -> None:
-    """Households newly paired with a volunteer: each whole household and its recent visits."""
+async def scope_added(volunteer_id: int, household_ids: list[int], shared: list[Shared]) -> None:
+    """Households newly paired with a volunteer: each whole household, and what the kinds
+    share of them (``shared``: the registry's ``shared_history``, a visit's recent ones)."""
     payloads = await household_payloads(household_ids)
     changes = [
         Change(volunteer_id, "household", str(h), data, version, h)
         for h, (version, data) in payloads.items()
     ]
-    for shared in await visit.history(household_ids):
-        changes.append(
-            Change(volunteer_id, shared.kind, shared.object_id, shared.data, 1, shared.household)
-        )
+    for s in shared:
+        changes.append(Change(volunteer_id, s.kind, s.object_id, s.data, 1, s.household))
     await write(changes)
 
 
 async def scope_removed(volunteer_id: int, versions: dict[int, int]) -> None:
-    """Households unpaired from a volunteer: a tombstone each; their visits go with them.
+    """Households unpaired from a volunteer: a tombstone each; what the kinds shared of
+    them (their visits) goes with them.
 
     The phone drops a tombstoned household's visits itself, so their rows are
-    simply deleted (a reader who had not fetched them yet loses nothing).
+    simply deleted (a reader who had not fetched them yet loses nothing). Every row
+    of the log is a household, the volunteer's own entry, or a kind's shared object.
     """
     ids = list(versions)
     for chunk in _chunks(ids):
         await SyncChange.delete().where(
             (SyncChange.volunteer == volunteer_id)
             & SyncChange.household.is_in(chunk or [-1])
-            & (SyncChange.kind == "visit")
+            & SyncChange.kind.not_in(list(OWN_KINDS))
         )
     await write(
         [Change(volunteer_id, "household", str(h), None, v, h) for h, v in versions.items()]

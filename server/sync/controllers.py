@@ -12,13 +12,13 @@ from litestar.response import Response
 
 from server.actor import Actor, now
 from server.entries import service as entries
-from server.entries.prepared import parse_time
+from server.entries.openapi import PushOperation
 from server.entries.schemas import EntryResult, SyncPush, SyncPushResult
 from server.settings import Settings
 from server.sync import devices, service
-from server.sync.openapi import PushOperation
 from server.sync.refusals import refuse
 from server.web import language_of, own_origin
+from server.wire import parse_time
 
 MAX_ENTRIES = 500
 MAX_BYTES = 1024 * 1024

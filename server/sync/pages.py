@@ -11,9 +11,9 @@ from litestar.exceptions import PermissionDeniedException
 from litestar.response import Template
 
 from server.actor import Actor
+from server.entries import imports
 from server.entries import service as entries
 from server.i18n import N_, gettext
-from server.sync import imports
 from server.web import language_of
 
 AnyRequest = Request[Actor, str, Any]

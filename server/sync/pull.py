@@ -13,13 +13,12 @@ from litestar.response import Response
 from msgspec import Struct
 
 from server.actor import Actor
-from server.entries.prepared import parse_time
-from server.entries.schemas import NO_NUL
 from server.settings import Settings
 from server.sync import service
 from server.sync.controllers import cross_site
 from server.sync.refusals import Refusal, refuse
 from server.sync.tables import SyncChange
+from server.wire import NO_NUL, parse_time
 
 DEFAULT_LIMIT = 500
 MAX_LIMIT = 2000

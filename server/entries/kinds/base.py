@@ -11,6 +11,7 @@ import msgspec
 
 from server.actor import Actor
 from server.entries.prepared import Prepared, Problem
+from server.sync.changelog import Shared
 
 
 @dataclass(frozen=True)
@@ -30,6 +31,10 @@ class Kind:
     sample: Mapping[str, Any]
     """One entry as a phone sends it, for the tests and the OpenAPI example (ids of
     rows that exist only in a deployment are replaced at test time)."""
+    history: Callable[[list[int]], Awaitable[list[Shared]]] | None = None
+    """What pull sends of this kind, for the households given, to a volunteer newly
+    paired with them (a visit: each household's recent visits); None when the kind
+    shares nothing beyond its author's own copy of the entry."""
 
     @property
     def key(self) -> tuple[str, int]:

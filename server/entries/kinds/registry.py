@@ -5,9 +5,19 @@ from __future__ import annotations
 
 from server.entries.kinds import household_patch, visit
 from server.entries.kinds.base import Kind
+from server.sync.changelog import Shared
 
 KINDS: dict[tuple[str, int], Kind] = {kind.key: kind for kind in (visit.KIND, household_patch.KIND)}
 """The kinds by ``(kind, schema)``."""
 
 MESSAGES = {code: text for kind in KINDS.values() for code, text in kind.messages.items()}
 """The codes the kinds add to the ingest path's, with their messages."""
+
+
+async def shared_history(household_ids: list[int]) -> list[Shared]:
+    """What every kind sends a volunteer newly paired with ``household_ids`` (its ``history``)."""
+    shared: list[Shared] = []
+    for kind in KINDS.values():
+        if kind.history is not None:
+            shared += await kind.history(household_ids)
+    return shared

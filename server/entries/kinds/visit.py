@@ -22,10 +22,12 @@ from piccolo.table import Table
 from server.accounts.tables import Account
 from server.actor import Actor
 from server.entries.kinds.base import Kind
-from server.entries.prepared import Prepared, Problem, Shared, decode_problem, parse_time
+from server.entries.prepared import Prepared, Problem, decode_problem
 from server.entries.tables import Entry
 from server.households.tables import Household
 from server.i18n import N_
+from server.sync.changelog import Shared
+from server.wire import parse_time
 
 NEED_AREAS = ("health", "training", "livelihood", "work_school")
 """身体健康, 就业培训, 产业发展, 务工就学: the four areas every visit answers."""
@@ -292,4 +294,4 @@ SAMPLE = {
     "attachments": [],
 }
 
-KIND = Kind("visit", 1, VisitV1, prepare, MESSAGES, SAMPLE)
+KIND = Kind("visit", 1, VisitV1, prepare, MESSAGES, SAMPLE, history=history)
