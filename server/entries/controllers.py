@@ -14,7 +14,7 @@ from litestar.response import Response, Template
 
 from server.actor import Actor
 from server.entries import forms, service
-from server.entries.kinds import visit
+from server.entries.kinds import visit, visit_history
 from server.entries.prepared import Problem
 from server.households import service as households
 from server.i18n import gettext
@@ -65,7 +65,7 @@ async def _page_context(actor: Actor, household_id: FromPath[int]) -> dict[str, 
         raise NotFoundException()
     return {
         "household": detail["household"],
-        "needs": detail["needs"],
+        "needs": (await visit_history.history(household_id))["needs"],
         "levels": forms.LEVELS,
         "teammates": await households.teammates(actor),
     }

@@ -13,6 +13,7 @@ from litestar.response import Redirect, Template
 from server.actor import Actor
 from server.conflicts import service as conflicts
 from server.entries import service as entries
+from server.entries.kinds import visit_history
 from server.households import edit_form, service
 from server.settings import Settings
 from server.web import language_of
@@ -26,8 +27,8 @@ class HouseholdController(Controller):
         """今天: my households, the ones waiting longest first; coordinators' follow-ups."""
         actor = request.user
         context = {
-            "households": await service.today(actor),
-            "follow_ups": await service.follow_ups(actor),
+            "households": await visit_history.today(actor),
+            "follow_ups": await visit_history.follow_ups(actor),
             "open_conflicts": await conflicts.open_count(actor),
         }
         return Template("today.html", context=context)
@@ -35,7 +36,7 @@ class HouseholdController(Controller):
     @get("/households")
     async def index(self, request: Request[Actor, str, object], q: FromQuery[str] = "") -> Template:
         """The household list, searched by name, village, phone or code."""
-        rows = await service.summaries(request.user, q[:100])
+        rows = await visit_history.summaries(request.user, q[:100])
         # Only the search box targets the rows; a boosted link to the tab wants the page.
         rows_only = request.headers.get("hx-target") == "household-rows"
         name = "_household_rows.html" if rows_only else "households.html"
@@ -52,7 +53,8 @@ class HouseholdController(Controller):
         if detail is None:
             raise NotFoundException()
         saved = request.query_params.get("saved", "")
-        return Template("household.html", context={**detail, "saved": saved})
+        visits = await visit_history.history(household_id)
+        return Template("household.html", context={**detail, **visits, "saved": saved})
 
 
 class HouseholdEditController(Controller):

@@ -1,4 +1,7 @@
-"""The queries behind 今天, the household list and the household page (within ``scope``)."""
+"""The households behind 今天, the household list and the household page (within ``scope``).
+
+What their visits add (the last one's needs, the history) is the visit's:
+``server/entries/kinds/visit_history.py`` fills it in."""
 
 from __future__ import annotations
 
@@ -13,7 +16,6 @@ from server.accounts.tables import Account
 from server.actor import Actor
 from server.areas.tables import Area
 from server.db import is_sqlite
-from server.entries.kinds.visit import Visit, needs_of
 from server.households.tables import Household, Member
 
 
@@ -50,23 +52,8 @@ def _search_filter(query: str) -> Any:
     return functools.reduce(operator.or_, clauses)
 
 
-async def last_visits(household_ids: list[int]) -> dict[int, dict[str, Any]]:
-    """The latest visit that counts for each household (voided ones do not)."""
-    if not household_ids:
-        return {}
-    rows = (
-        await Visit.select()
-        .where(Visit.household.is_in(household_ids) & (Visit.voided == False))  # noqa: E712
-        .order_by(Visit.visited_at, ascending=False)
-    )
-    latest: dict[int, dict[str, Any]] = {}
-    for row in rows:
-        latest.setdefault(row["household"], row)
-    return latest
-
-
 async def summaries(actor: Actor, query: str = "", limit: int = 500) -> list[HouseholdSummary]:
-    """Households in ``actor``'s scope matching ``query``, with their last visit."""
+    """Households in ``actor``'s scope matching ``query`` (their visits not filled in)."""
     select = Household.select(
         Household.id,
         Household.code,
@@ -81,10 +68,8 @@ async def summaries(actor: Actor, query: str = "", limit: int = 500) -> list[Hou
     if query.strip():
         select = select.where(_search_filter(query.strip()))
     rows = await select.order_by(Household.village.name).order_by(Household.code).limit(limit)
-    latest = await last_visits([r["id"] for r in rows])
-    result = []
-    for r in rows:
-        summary = HouseholdSummary(
+    return [
+        HouseholdSummary(
             id=r["id"],
             code=r["code"],
             head_name=r["head_name"],
@@ -92,35 +77,19 @@ async def summaries(actor: Actor, query: str = "", limit: int = 500) -> list[Hou
             phone=r["phone"],
             address=r["address"],
         )
-        visit = latest.get(r["id"])
-        if visit is not None:
-            summary.last_visit_at = visit["visited_at"]
-            summary.needs = needs_of(visit)
-            summary.follow_up = visit["follow_up"]
-        result.append(summary)
-    return result
+        for r in rows
+    ]
 
 
-async def today(actor: Actor) -> list[HouseholdSummary]:
-    """The actor's own paired households, the least recently visited first."""
-    ids = await scope.paired_household_ids(actor.id)
-    if not ids:
+async def paired(actor: Actor) -> list[HouseholdSummary]:
+    """The actor's own paired households (whatever else their role lets them see)."""
+    if not await scope.paired_household_ids(actor.id):
         return []
-    own = Actor(**{**actor.__dict__, "role": "volunteer"})
-    rows = await summaries(own)
-    epoch = dt.datetime.min.replace(tzinfo=dt.UTC)
-    return sorted(rows, key=lambda s: (s.last_visit_at or epoch, s.code))
-
-
-async def follow_ups(actor: Actor) -> list[HouseholdSummary]:
-    """Households in a coordinator's scope whose last visit asks for follow-up or is urgent."""
-    if not actor.is_coordinator:
-        return []
-    return [s for s in await summaries(actor) if s.follow_up or s.urgent]
+    return await summaries(Actor(**{**actor.__dict__, "role": "volunteer"}))
 
 
 async def detail(actor: Actor, household_id: int) -> dict[str, Any] | None:
-    """A household page's data, or None when it is outside ``actor``'s scope."""
+    """A household with its place and members, or None when it is outside ``actor``'s scope."""
     if not await scope.sees_household(actor, household_id):
         return None
     household = (
@@ -138,20 +107,10 @@ async def detail(actor: Actor, household_id: int) -> dict[str, Any] | None:
         .where((Member.household == household_id) & (Member.removed == False))  # noqa: E712
         .order_by(Member.birth_year)
     )
-    visits = (
-        await Visit.select(Visit.all_columns(), Visit.volunteer.display_name)
-        .where(Visit.household == household_id)
-        .order_by(Visit.visited_at, ascending=False)
-        .limit(100)
-    )
-    counting = [v for v in visits if not v["voided"]]
     return {
         "household": household,
         "place": await place_names(household["village.path"]),
         "members": members,
-        "visits": visits,
-        "needs": needs_of(counting[0]) if counting else None,
-        "last_visit": counting[0] if counting else None,
     }
 
 
