@@ -1,8 +1,18 @@
-"""The shape of server/, read with ``ast``: one scope rule, no import cycles."""
+"""The shape of server/, read with ``ast``: one scope rule, no import cycles.
+
+No cycle between modules, and none between the feature packages (the folders under
+server/) under this layering: a package's ``tables`` module is the shared data layer
+(any package may import another package's tables); the web layer -- ``controllers.py``,
+``*_controllers.py``, ``pages.py``, ``device_pages.py`` -- sits above every service and
+may import any package; apart from those, the graph of feature packages has no cycle.
+The modules beside the packages (scope.py, db.py, wire.py, ...) are no package; the
+module check covers them.
+"""
 
 from __future__ import annotations
 
 import ast
+import itertools
 from pathlib import Path
 
 from tests.support import ROOT
@@ -151,3 +161,83 @@ def test_only_the_command_line_imports_inside_functions():
 def test_the_function_import_check_sees_one():
     tree = ast.parse("def f():\n    import json\n")
     assert _imports_inside_functions(tree) == [2]
+
+
+WEB_LAYER = ("controllers", "pages", "device_pages")
+
+
+def _in_web_layer(path: Path) -> bool:
+    return path.stem in WEB_LAYER or path.stem.endswith("_controllers")
+
+
+def _imported_modules(node: ast.Import | ast.ImportFrom, known: set[str]) -> list[str]:
+    """The modules of ``server`` an import names (``from p import m`` names ``p.m`` if a module)."""
+    if isinstance(node, ast.Import):
+        return [alias.name for alias in node.names]
+    base = node.module or ""
+    return [
+        f"{base}.{alias.name}" if f"{base}.{alias.name}" in known else base for alias in node.names
+    ]
+
+
+def _package_graph(trees: dict[Path, ast.Module]) -> dict[str, dict[str, set[str]]]:
+    """``{package: {package it imports: {"path:line module", ...}}}`` under the layering above."""
+    known = {_module_name(path) for path in trees}
+    graph: dict[str, dict[str, set[str]]] = {}
+    for path, tree in trees.items():
+        parts = path.relative_to(SERVER).parts
+        if len(parts) < 2 or _in_web_layer(path):
+            continue
+        package = parts[0]
+        graph.setdefault(package, {})
+        for node in ast.walk(tree):
+            if not isinstance(node, (ast.Import, ast.ImportFrom)):
+                continue
+            for module in _imported_modules(node, known):
+                names = module.split(".")
+                if len(names) < 2 or names[0] != "server" or names[-1] == "tables":
+                    continue
+                if names[1] != package and (SERVER / names[1]).is_dir():
+                    where = f"{path.relative_to(ROOT)}:{node.lineno} imports {module}"
+                    graph[package].setdefault(names[1], set()).add(where)
+    return graph
+
+
+def _package_cycles(trees: dict[Path, ast.Module]) -> set[str]:
+    graph = _package_graph(trees)
+    edges = {package: set(targets) for package, targets in graph.items()}
+    for targets in graph.values():
+        for target in targets:
+            edges.setdefault(target, set())
+    cycles = set()
+    for package in sorted(edges):
+        cycle = _cycle_from(edges, package)
+        if cycle and package == min(cycle):  # each circle once, from its first package
+            steps = [
+                f"  {a} → {b}: " + "; ".join(sorted(graph[a][b]))
+                for a, b in itertools.pairwise(cycle)
+            ]
+            cycles.add(" → ".join(cycle) + "\n" + "\n".join(steps))
+    return cycles
+
+
+def test_no_feature_package_imports_itself_through_others():
+    """Under the layering of the module docstring (tables and the web layer are no edges)."""
+    cycles = _package_cycles(_modules())
+    assert not cycles, "package cycles:\n" + "\n".join(sorted(cycles))
+
+
+def test_the_package_check_sees_a_cycle_and_the_layers():
+    # households/service imports a service of entries, and entries one of households: a cycle.
+    # Importing a package's tables, or importing from a controller, is no edge.
+    sources = {
+        "households/service.py": "from server.entries.kinds import visit\n",
+        "households/controllers.py": "from server.sync import pull\n",
+        "entries/service.py": "from server.households import change\n",
+        "sync/pull.py": "from server.households.tables import Household\n",
+    }
+    trees = {SERVER / name: ast.parse(text) for name, text in sources.items()}
+    cycles = _package_cycles(trees)
+    assert {c.splitlines()[0] for c in cycles} == {"entries → households → entries"}
+    assert "sync" not in _package_graph(trees)["households"]
+    assert _package_graph(trees)["sync"] == {}
