@@ -132,13 +132,13 @@ def test_a_refusal_from_another_address_says_so_instead_of_no_answer(phone, cont
     phone.log_in("vol1")
     phone.wait_for_worker()
     phone.open("/sync")
-    phone.queue_visits([household], 1)
     context.route(
         "**/api/sync/push",
         lambda route: route.fulfill(
             status=403, json={"code": "cross_site", "error": "Requests from other sites…"}
         ),
     )
+    phone.queue_visits([household], 1)  # after the route: no drain sends it first
     phone.page.click("#sync-now")
     result = phone.page.locator("#sync-result")
     expect(result).to_contain_text("服务器不接受从这个地址打开的应用")
