@@ -5,9 +5,13 @@ import * as outbox from "/static/outbox.js";
 import { announce, drain } from "/static/drain.js";
 import { refreshPages } from "/static/pages.js";
 
-/** A Background Sync drain: a rejected promise makes the browser fire `sync` again later. */
+/**
+ * A Background Sync drain: a rejected promise makes the browser fire `sync` again later.
+ * The browser fires `sync` when it has a network and spaces its own retries, so the open
+ * app's back-off does not hold it (with the app closed nothing else would send).
+ */
 export async function drainOrRetry() {
-  const summary = await drain();
+  const summary = await drain({ force: true });
   if (summary.status === "offline" || summary.status === "error") throw new Error(summary.status);
 }
 

@@ -59,3 +59,20 @@ def test_a_push_message_drains_the_outbox(phone, context, live_server, db):
         },
     )
     _wait_for_visits(db, ids, 3)
+
+
+def test_background_sync_sends_even_while_the_app_would_wait_out_a_back_off(phone, context, db):
+    [household, *_] = db(household_ids_of, "vol1")
+    phone.log_in("vol1")
+    phone.wait_for_worker()
+    phone.open(f"/households/{household}/visit")
+    context.set_offline(True)
+    phone.record_visit(household, note="退避中的后台同步")
+    ids = [r["id"] for r in phone.waiting()]
+    phone.page.evaluate(  # the open app's timer would wait ten more minutes
+        """() => import('/static/outbox.js').then((outbox) =>
+            outbox.setMeta('backoff', {failures: 9, until: Date.now() + 10 * 60_000}))"""
+    )
+    phone.page.goto("about:blank")  # the app is closed; only the worker is left
+    context.set_offline(False)
+    _wait_for_visits(db, ids, 1)
