@@ -31,13 +31,7 @@ def row(
     )
 
 
-async def record(
-    actor_id: int | None,
-    action: str,
-    table_name: str,
-    row_id: Any,
-    before: Any = None,
-    after: Any = None,
-) -> None:
-    """Write one audit row; call it inside the transaction that made the change."""
-    await AuditLog.insert(row(actor_id, action, table_name, row_id, before, after))
+async def record(*fields: Any, **named: Any) -> None:
+    """Write one audit row (``row``'s arguments); call it inside the transaction that made
+    the change."""
+    await AuditLog.insert(row(*fields, **named))
