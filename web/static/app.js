@@ -180,6 +180,17 @@ async function start() {
   document.addEventListener("htmx:afterSettle", () => onPage(document));
   if (!window.indexedDB) return;
   window.addEventListener("outbox-blocked", () => show("notice-blocked"));
+  // A network back, or the volunteer looking at the app: the wait of earlier failures is
+  // over. Listened for before the awaits below, so an event while they run is not missed.
+  window.addEventListener("online", () => {
+    finishLogout().catch(() => undefined);
+    backoff.reset().then(() => sync());
+  });
+  document.addEventListener("visibilitychange", () => {
+    if (document.hidden) return;
+    backoff.reset().then(() => sync());
+    checkForUpdate();
+  });
   await finishLogout().catch(() => undefined);
   await rememberAccount().catch(() => undefined);
   registerWorker();
@@ -192,16 +203,6 @@ async function start() {
     refreshBadge();
     document.dispatchEvent(new CustomEvent("doorstep:synced", { detail: event.data }));
   };
-  // A network back, or the volunteer looking at the app: the wait of earlier failures is over.
-  window.addEventListener("online", () => {
-    finishLogout().catch(() => undefined);
-    backoff.reset().then(() => sync());
-  });
-  document.addEventListener("visibilitychange", () => {
-    if (document.hidden) return;
-    backoff.reset().then(() => sync());
-    checkForUpdate();
-  });
   setInterval(() => { if (!document.hidden) sync(); }, TIMER);
   sync();
 }
