@@ -19,16 +19,25 @@ def _wait_for_visits(db, ids, count, timeout=20.0):
         time.sleep(0.2)
 
 
-def test_background_sync_drains_with_no_page_of_the_app_open(phone, context, db):
+def _visit_saved_offline(phone, context, db, note: str) -> list[str]:
+    """Log in, save a visit with no network; the ids of what waits in the outbox."""
     [household, *_] = db(household_ids_of, "vol1")
     phone.log_in("vol1")
     phone.wait_for_worker()
     phone.open(f"/households/{household}/visit")
     context.set_offline(True)
-    phone.record_visit(household, note="后台同步")
-    ids = [r["id"] for r in phone.waiting()]
+    phone.record_visit(household, note=note)
+    return [r["id"] for r in phone.waiting()]
+
+
+def _close_the_app_and_come_online(phone, context) -> None:
     phone.page.goto("about:blank")  # the app is closed; only the worker is left
     context.set_offline(False)
+
+
+def test_background_sync_drains_with_no_page_of_the_app_open(phone, context, db):
+    ids = _visit_saved_offline(phone, context, db, "后台同步")
+    _close_the_app_and_come_online(phone, context)
     _wait_for_visits(db, ids, 1)
 
 
@@ -62,17 +71,10 @@ def test_a_push_message_drains_the_outbox(phone, context, live_server, db):
 
 
 def test_background_sync_sends_even_while_the_app_would_wait_out_a_back_off(phone, context, db):
-    [household, *_] = db(household_ids_of, "vol1")
-    phone.log_in("vol1")
-    phone.wait_for_worker()
-    phone.open(f"/households/{household}/visit")
-    context.set_offline(True)
-    phone.record_visit(household, note="退避中的后台同步")
-    ids = [r["id"] for r in phone.waiting()]
+    ids = _visit_saved_offline(phone, context, db, "退避中的后台同步")
     phone.page.evaluate(  # the open app's timer would wait ten more minutes
         """() => import('/static/outbox.js').then((outbox) =>
             outbox.setMeta('backoff', {failures: 9, until: Date.now() + 10 * 60_000}))"""
     )
-    phone.page.goto("about:blank")  # the app is closed; only the worker is left
-    context.set_offline(False)
+    _close_the_app_and_come_online(phone, context)
     _wait_for_visits(db, ids, 1)
