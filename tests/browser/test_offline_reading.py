@@ -27,6 +27,16 @@ def pages_kept_at(phone) -> str | None:
     )
 
 
+def last_sync(phone) -> str | None:
+    """When the logged-in account last synced (a pull or a push that went through)."""
+    return phone.page.evaluate(
+        """async () => {
+            const outbox = await import('/static/outbox.js');
+            return await outbox.getMeta('last_sync:' + document.body.dataset.account);
+        }"""
+    )
+
+
 def synced(phone, before: str | None = None) -> str:
     """Until the scope's pages were kept (again, after ``before``)."""
     phone.wait_for(lambda: pages_kept_at(phone) not in (None, before))
@@ -69,6 +79,7 @@ def test_the_household_list_is_searched_offline(phone, context):
     assert phone.open("/households").from_service_worker
     rows = phone.page.locator("#household-list li[data-search]")
     texts = rows.evaluate_all("rows => rows.map(r => r.dataset.search)")
+    assert texts, "the kept 住户 page lists the households"
     name = phone.page.locator("#household-list li[data-search] strong").first.inner_text()
     expected = [t for t in texts if name in t]
     phone.page.fill("#q", name)
@@ -230,7 +241,10 @@ QUEUE_FOR_ANOTHER_ACCOUNT = """async (other) => {
 def test_entries_of_another_account_than_the_session_wait_and_the_volunteer_is_told(phone, db):
     other = str(db(account_id, "vol2"))
     logged_in(phone)
+    opened = phone.page.evaluate("new Date().toISOString()")
     phone.open("/")
+    # The page's start-up tells the outbox who is logged in: let it finish first.
+    phone.wait_for(lambda: (last_sync(phone) or "") > opened)
     entry_id, status = phone.page.evaluate(QUEUE_FOR_ANOTHER_ACCOUNT, other)
     assert status == "mismatch"
     [record] = phone.waiting()

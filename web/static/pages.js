@@ -55,11 +55,18 @@ async function refetch(cache, path, account) {
     return true;
   }
   if (!response.ok) return true;
+  // The whole page first: a network lost mid-body must leave the older copy in place.
+  let copy;
+  try {
+    copy = new Response(await response.blob(), response);
+  } catch {
+    return false;
+  }
   // Logged out (or someone else logged in) meanwhile: keep nothing more of this account.
   if ((await outbox.getMeta("account")) !== account) return false;
   // Older copies (boosted fragments, earlier visits) go: the navigation finds this one.
   await cache.delete(path, { ignoreVary: true });
-  await cache.put(path, response);
+  await cache.put(path, copy);
   return true;
 }
 
