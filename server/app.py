@@ -19,6 +19,7 @@ from server import __version__, db, errors, protocol, schema_page, web
 from server.accounts.admin import AccountAdminController
 from server.accounts.controllers import LoginController
 from server.accounts.join import JoinController
+from server.activities.controllers import ActivityController
 from server.areas.controllers import AdminHomeController, AreaAdminController, TeamAdminController
 from server.conflicts.controllers import ConflictController
 from server.entries.controllers import VisitController
@@ -68,6 +69,7 @@ def create_app(settings: Settings | None = None) -> protocol.App:
             JoinController,
             RosterController,
             PairingController,
+            ActivityController,
             create_static_files_router(path="/static", directories=[STATIC_DIR]),
             create_static_files_router(path="/vendor", directories=[vendor_dir(settings)]),
         ],

@@ -10,6 +10,7 @@ from server.accounts.tables import (
     JoinToken,
     LoginAttempt,
 )
+from server.activities.tables import Activity, ActivitySeat, ActivitySignup
 from server.areas.tables import Area, Team
 from server.audit.tables import AuditLog
 from server.conflicts.tables import HouseholdFlag
@@ -49,6 +50,9 @@ APP_CONFIG = AppConfig(
         DevicePin,
         RosterUpload,
         RosterRecord,
+        Activity,
+        ActivitySignup,
+        ActivitySeat,
     ],
     migration_dependencies=[],
     commands=[],

@@ -17,6 +17,10 @@ Every service asks here; no other module builds an area filter. In DESIGN's word
 - **A volunteer** (or team leader) sees the households paired with them now and records
   for them; an entry recorded up to ``PAIRING_GRACE`` after its pairing ended is still
   accepted (and flagged for a coordinator).
+- **Activities** belong to an area (a team's activity to its team's area): a coordinator
+  looks after those of their areas; a team leader those of their own team. A volunteer
+  (or leader) sees the activities meant for them: their team's, and those for their
+  team's area or any area above it.
 - **An action that hands an account over** (password reset, join QR, and so the PIN set
   at joining) acts on everything that account can see, so it needs a coordinator who looks
   after the account and whose areas cover every household it can see or record for,
@@ -32,7 +36,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from server.accounts.tables import Account
+from server.activities.tables import Activity
 from server.actor import Actor, now
+from server.areas.tables import Team
 from server.conflicts.tables import HouseholdFlag
 from server.db import fetch
 from server.households.tables import Household
@@ -216,3 +222,67 @@ async def may_hand_over(actor: Actor, account: dict[str, Any]) -> bool:
         & (Pairing.ended_at.is_null() | (Pairing.ended_at > since))
     )
     return all(covers(actor, r["household.village.path"]) for r in rows)
+
+
+# --- activities -------------------------------------------------------------------
+
+
+def _ancestors(path: str | None) -> list[str]:
+    """``/3/17/52/`` -> ``/3/``, ``/3/17/``, ``/3/17/52/``: the areas a path lies under."""
+    parts = [p for p in (path or "").split("/") if p]
+    return ["/" + "/".join(parts[: n + 1]) + "/" for n in range(len(parts))]
+
+
+async def team_area_path(team_id: int | None) -> str | None:
+    """The area path of team ``team_id`` (None without a team or an area)."""
+    if team_id is None:
+        return None
+    row = await Team.select(Team.area.path).where(Team.id == team_id).first()
+    return row["area.path"] if row else None
+
+
+async def activities(actor: Actor) -> Any | None:
+    """A where-clause on Activity: what ``actor`` sees; None for all.
+
+    Coordinators: the activities of their areas. Everyone else: those meant for them
+    (their team's, and those of their team's area or an area above it, for every team).
+    """
+    if actor.is_coordinator:
+        return _within(Activity.area.path, actor)
+    if actor.team_id is None:
+        return Activity.id == -1
+    above = _ancestors(await team_area_path(actor.team_id)) or ["-"]
+    return (Activity.team == actor.team_id) | (
+        Activity.team.is_null() & Activity.area.path.is_in(above)
+    )
+
+
+def manages_activity(actor: Actor, activity: dict[str, Any]) -> bool:
+    """True when ``actor`` may change ``activity`` (a row with ``team`` and
+    ``area.path``) and see who signed up: a coordinator of its area, its team's leader."""
+    if actor.is_coordinator:
+        return covers(actor, activity["area.path"])
+    return (
+        actor.role == "leader" and actor.team_id is not None and activity["team"] == actor.team_id
+    )
+
+
+def managed_activities(actor: Actor) -> Any | None:
+    """A where-clause on Activity: those ``actor`` may change; None for all."""
+    if actor.is_coordinator:
+        return _within(Activity.area.path, actor)
+    if actor.role == "leader" and actor.team_id is not None:
+        return Activity.team == actor.team_id
+    return Activity.id == -1
+
+
+async def activity_audience(team_id: int | None, area_path: str) -> list[int]:
+    """The volunteers and leaders an activity is meant for (whose phones pull it):
+    its team's members, or those of every team in ``area_path`` and under it."""
+    where = Account.role.is_in(list(LOOKED_AFTER_ROLES)) & (Account.active == True)  # noqa: E712
+    if team_id is not None:
+        where &= Account.team == team_id
+    else:
+        where &= under(Account.team.area.path, area_path)
+    rows = await Account.select(Account.id).where(where)
+    return sorted(r["id"] for r in rows)

@@ -27,7 +27,7 @@ MAX_LIMIT = 2000
 class Change(Struct):
     """The latest state of one object; ``deleted`` (with empty ``data``) means drop it."""
 
-    kind: Literal["household", "visit", "entry"]
+    kind: Literal["household", "visit", "entry", "activity"]
     id: str
     version: int
     """For a household: the version a ``household_patch`` gives as ``base_version``."""

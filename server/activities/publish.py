@@ -1,0 +1,105 @@
+"""What phones pull of an activity (kind ``activity``), written to the change log of every
+volunteer it is meant for, inside the writing transaction."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from server import scope
+from server.activities.tables import Activity, ActivitySeat
+from server.db import is_sqlite
+from server.sync import changelog
+from server.sync.tables import SyncChange
+
+KIND = "activity"
+
+
+async def lock(activity_id: int) -> dict[str, Any] | None:
+    """The activity's ``version``, ``status``, ``signup`` and ``capacity``, its row locked
+    until the transaction ends (PostgreSQL; SQLite has one writer at a time anyway), so
+    sign-ups and changes of one activity take turns."""
+    query = Activity.select(
+        Activity.id, Activity.version, Activity.status, Activity.signup, Activity.capacity
+    ).where(Activity.id == activity_id)
+    if not is_sqlite():
+        query = query.lock_rows()
+    return await query.first()
+
+
+def payload(row: dict[str, Any]) -> dict[str, Any]:
+    """The activity as a phone holds it (``mine`` is added per volunteer)."""
+    check = None
+    if row["latitude"] is not None and row["radius_m"] is not None:
+        check = {"lat": row["latitude"], "lon": row["longitude"], "radius_m": row["radius_m"]}
+    return {
+        "kind": row["kind"],
+        "title": row["title"],
+        "place": row["place"],
+        "content": row["content"],
+        "organiser": row["organiser"],
+        "person_in_charge": row["person_in_charge"],
+        "starts_at": row["starts_at"].isoformat(),
+        "ends_at": row["ends_at"].isoformat(),
+        "area_id": str(row["area"]),
+        "team_id": None if row["team"] is None else str(row["team"]),
+        "signup": row["signup"],
+        "capacity": row["capacity"],
+        "place_check": check,
+        "counts_as_service": row["counts_as_service"],
+        "external_number": row["external_number"],
+        "status": row["status"],
+    }
+
+
+async def standings(activity_id: int) -> dict[int, dict[str, Any]]:
+    """``{volunteer: {state, position}}`` for everyone who signed up (or withdrew);
+    ``position`` is the place on the waiting list (1 first), None otherwise."""
+    rows = (
+        await ActivitySeat.select(ActivitySeat.volunteer, ActivitySeat.state)
+        .where(ActivitySeat.activity == activity_id)
+        .order_by(ActivitySeat.queued)
+    )
+    result, waiting = {}, 0
+    for r in rows:
+        position = None
+        if r["state"] == "waiting":
+            waiting += 1
+            position = waiting
+        result[r["volunteer"]] = {"state": r["state"], "position": position}
+    return result
+
+
+async def activity(activity_id: int, only: set[int] | None = None) -> None:
+    """Write the activity's state for every volunteer it is meant for (or ``only`` those
+    of them, whose standing changed), and a tombstone for those it no longer is."""
+    row = (
+        await Activity.select(Activity.all_columns(), Activity.area.path)
+        .where(Activity.id == activity_id)
+        .first()
+    )
+    if row is None:
+        return
+    audience = set(await scope.activity_audience(row["team"], row["area.path"]))
+    changes: list[changelog.Change] = []
+    if only is None:
+        holders = await SyncChange.select(SyncChange.volunteer).where(
+            (SyncChange.kind == KIND)
+            & (SyncChange.object_id == str(activity_id))
+            & (SyncChange.deleted == False)  # noqa: E712
+        )
+        left = {r["volunteer"] for r in holders} - audience
+        changes += [changelog.Change(v, KIND, str(activity_id), None, row["version"]) for v in left]
+    data = payload(row)
+    mine = await standings(activity_id)
+    none = {"state": "none", "position": None}
+    for volunteer in sorted(audience if only is None else audience & only):
+        changes.append(
+            changelog.Change(
+                volunteer,
+                KIND,
+                str(activity_id),
+                {**data, "mine": mine.get(volunteer, none)},
+                row["version"],
+            )
+        )
+    await changelog.write(changes)
