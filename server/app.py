@@ -23,6 +23,7 @@ from server.activities.controllers import ActivityController
 from server.areas.controllers import AdminHomeController, AreaAdminController, TeamAdminController
 from server.conflicts.controllers import ConflictController
 from server.entries.controllers import VisitController
+from server.followups.controllers import FollowUpController
 from server.households.controllers import HouseholdController, HouseholdEditController
 from server.pages import static_files
 from server.pages.controllers import STATIC_DIR, PlatformController
@@ -55,6 +56,7 @@ def create_app(settings: Settings | None = None) -> protocol.App:
             LoginController,
             HouseholdController,
             ConflictController,
+            FollowUpController,
             HouseholdEditController,
             VisitController,
             PlatformController,

@@ -16,6 +16,7 @@ from server.audit.tables import AuditLog
 from server.conflicts.tables import HouseholdFlag
 from server.entries.kinds.visit import Visit
 from server.entries.tables import Entry, EntryReceipt
+from server.followups.tables import FollowUp, FollowUpNote
 from server.households.tables import Household, HouseholdVersion, Member
 from server.pairings.tables import Pairing
 from server.rosters.tables import RosterRecord, RosterUpload
@@ -53,6 +54,8 @@ APP_CONFIG = AppConfig(
         Activity,
         ActivitySignup,
         ActivitySeat,
+        FollowUp,
+        FollowUpNote,
     ],
     migration_dependencies=[],
     commands=[],

@@ -38,9 +38,10 @@ from typing import Any
 from server.accounts.tables import Account
 from server.activities.tables import Activity
 from server.actor import Actor, now
-from server.areas.tables import Team
+from server.areas.tables import Area, Team
 from server.conflicts.tables import HouseholdFlag
 from server.db import fetch
+from server.followups.tables import FollowUp
 from server.households.tables import Household
 from server.pairings.tables import Pairing
 from server.sync.tables import Device
@@ -86,6 +87,26 @@ def _narrow(select: Any, clause: Any | None) -> Any:
     return select if clause is None else select.where(clause)
 
 
+async def place(actor: Actor, column: Any, area_id: int | None) -> Any | None:
+    """A where-clause: the area path ``column`` lies under area ``area_id`` (a filter a
+    page offers); nothing matches when that area is not within ``actor``'s areas. None
+    without an area."""
+    if area_id is None:
+        return None
+    row = await Area.select(Area.path).where(Area.id == area_id).first() if area_id > 0 else None
+    if row is None or not covers(actor, row["path"]):
+        return column.is_null() & column.is_not_null()
+    return under(column, row["path"])
+
+
+async def places(actor: Actor) -> list[dict[str, Any]]:
+    """The areas a page may filter on: ``actor``'s areas and everything under them, by path."""
+    select = Area.select(Area.id, Area.name, Area.level, Area.path).where(
+        Area.retired == False  # noqa: E712
+    )
+    return await _narrow(select, _within(Area.path, actor)).order_by(Area.path)
+
+
 # --- households -------------------------------------------------------------------
 
 
@@ -126,6 +147,13 @@ def flags(actor: Actor) -> Any | None:
     if not actor.is_coordinator:
         return HouseholdFlag.id == -1
     return _within(HouseholdFlag.household.village.path, actor)
+
+
+async def follow_ups(actor: Actor) -> Any | None:
+    """A where-clause on FollowUp: the items about households ``actor`` may see."""
+    if actor.is_coordinator:
+        return _within(FollowUp.household.village.path, actor)
+    return FollowUp.household.is_in(await paired_household_ids(actor.id) or [-1])
 
 
 @dataclass(frozen=True)

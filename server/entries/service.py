@@ -204,9 +204,22 @@ async def _store(actor: Actor, prepared: list[Prepared], language: str, device_i
         await insert_rows(table, [values for t, values in events if t is table])
     await insert_rows(AuditLog, audits)
     stored = [p for p in candidates if p.result and p.result.status in ("accepted", "conflict")]
+    await _after_stored(stored)
     await changelog.entries_stored(
         actor.id, [_stored_entry(p) for p in stored], [s for p in stored for s in p.shared]
     )
+
+
+async def _after_stored(stored: list[Prepared]) -> None:
+    """Each kind's ``stored`` hook, once, with that kind's entries of the batch."""
+    by_kind: dict[tuple[str, int], list[Prepared]] = {}
+    for p in stored:
+        assert p.entry is not None
+        by_kind.setdefault((p.entry.kind, p.entry.schema), []).append(p)
+    for key, kept in by_kind.items():
+        hook = registry.KINDS[key].stored
+        if hook is not None:
+            await hook(kept)
 
 
 def _stored_entry(p: Prepared) -> changelog.StoredEntry:

@@ -14,6 +14,7 @@ from server.actor import Actor
 from server.conflicts import service as conflicts
 from server.entries import service as entries
 from server.entries.kinds import visit_history
+from server.followups import service as followups
 from server.households import edit_form, service
 from server.settings import Settings
 from server.web import language_of
@@ -28,7 +29,9 @@ class HouseholdController(Controller):
         actor = request.user
         context = {
             "households": await visit_history.today(actor),
-            "follow_ups": await visit_history.follow_ups(actor),
+            "open_follow_ups": sum((await followups.open_counts(actor)).values())
+            if actor.is_coordinator
+            else 0,
             "open_conflicts": await conflicts.open_count(actor),
         }
         return Template("today.html", context=context)
@@ -54,7 +57,9 @@ class HouseholdController(Controller):
             raise NotFoundException()
         saved = request.query_params.get("saved", "")
         visits = await visit_history.history(household_id)
-        return Template("household.html", context={**detail, **visits, "saved": saved})
+        follow_ups = await followups.for_household(request.user, household_id)
+        context = {**detail, **visits, "follow_ups": follow_ups, "saved": saved}
+        return Template("household.html", context=context)
 
 
 class HouseholdEditController(Controller):

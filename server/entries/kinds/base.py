@@ -35,6 +35,9 @@ class Kind:
     """What pull sends of this kind, for the households given, to a volunteer newly
     paired with them (a visit: each household's recent visits); None when the kind
     shares nothing beyond its author's own copy of the entry."""
+    stored: Callable[[list[Prepared]], Awaitable[None]] | None = None
+    """Runs once a batch inside the write transaction, with this kind's entries the batch
+    has just stored (a visit opens follow-ups there); None when nothing else follows."""
 
     @property
     def key(self) -> tuple[str, int]:

@@ -24,6 +24,7 @@ from server.actor import Actor
 from server.entries.kinds.base import Kind
 from server.entries.prepared import Prepared, Problem, decode_problem
 from server.entries.tables import Entry
+from server.followups import opening
 from server.households.tables import Household
 from server.i18n import N_
 from server.sync.changelog import Shared
@@ -272,6 +273,25 @@ async def prepare(actor: Actor, prepared: Prepared) -> Problem | None:
     return None
 
 
+def reported(visit: dict[str, Any]) -> opening.Reported:
+    """What a visit row says about follow-ups: urgent areas and its follow-up flag open
+    items, areas recorded as ``none`` resolve them."""
+    opens = {a: visit[f"{a}_note"] for a in NEED_AREAS if visit[f"{a}_level"] == "urgent"}
+    if visit["follow_up"]:
+        opens[opening.GENERAL] = visit["follow_up_note"]
+    resolves = frozenset(a for a in NEED_AREAS if visit[f"{a}_level"] == "none")
+    return opening.Reported(
+        visit["entry"], visit["household"], visit["volunteer"], visit["visited_at"], opens, resolves
+    )
+
+
+async def stored(prepared: list[Prepared]) -> None:
+    """The batch's visits are stored: open and propose closing their follow-ups."""
+    await opening.visits_stored(
+        [reported(values) for p in prepared for table, values in p.rows if table is Visit]
+    )
+
+
 SAMPLE = {
     "id": "3f9c2a4e-8b1d-4c7a-9e52-6d0b7f1a2c84",
     "kind": "visit",
@@ -294,4 +314,4 @@ SAMPLE = {
     "attachments": [],
 }
 
-KIND = Kind("visit", 1, VisitV1, prepare, MESSAGES, SAMPLE, history=history)
+KIND = Kind("visit", 1, VisitV1, prepare, MESSAGES, SAMPLE, history=history, stored=stored)

@@ -60,13 +60,6 @@ async def today(actor: Actor) -> list[HouseholdSummary]:
     return sorted(rows, key=lambda s: (s.last_visit_at or epoch, s.code))
 
 
-async def follow_ups(actor: Actor) -> list[HouseholdSummary]:
-    """Households in a coordinator's scope whose last visit asks for follow-up or is urgent."""
-    if not actor.is_coordinator:
-        return []
-    return [s for s in await summaries(actor) if s.follow_up or s.urgent]
-
-
 async def history(household_id: int) -> dict[str, Any]:
     """A household page's visits (the latest ``SHOWN``), its last visit that counts and
     that visit's needs (None before the first)."""
