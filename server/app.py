@@ -21,6 +21,7 @@ from server.accounts.controllers import LoginController
 from server.accounts.join import JoinController
 from server.activities.controllers import ActivityController
 from server.areas.controllers import AdminHomeController, AreaAdminController, TeamAdminController
+from server.attachments.controllers import AttachmentController
 from server.conflicts.controllers import ConflictController
 from server.entries.controllers import VisitController
 from server.followups.controllers import FollowUpController
@@ -61,6 +62,7 @@ def create_app(settings: Settings | None = None) -> protocol.App:
             VisitController,
             PlatformController,
             SyncController,
+            AttachmentController,
             PullController,
             DeviceController,
             SyncPageController,
@@ -93,9 +95,12 @@ def create_app(settings: Settings | None = None) -> protocol.App:
             protocol.add_headers(protocol.security_headers(web.content_security_policy(settings))),
             static_files.cache_headers,
         ],
-        # Icons are PNG already; everything else (HTML, JSON, scripts, styles) shrinks.
+        # Icons and attachments are PNG or JPEG already; everything else (HTML, JSON,
+        # scripts, styles) shrinks.
         compression_config=CompressionConfig(
-            backend="brotli", brotli_gzip_fallback=True, exclude="^/static/icons/"
+            backend="brotli",
+            brotli_gzip_fallback=True,
+            exclude=["^/static/icons/", "^/api/sync/attachments/"],
         ),
         # server.errors logs what went wrong, once; Litestar would log every 404 as well.
         logging_config=LoggingConfig(log_exceptions="never"),

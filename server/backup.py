@@ -14,6 +14,7 @@ from pathlib import Path
 
 import asyncpg
 
+from server.attachments.storage import TEMP_SUFFIX
 from server.settings import Settings
 
 
@@ -51,7 +52,12 @@ def backup(settings: Settings, output: str | None = None) -> Path:
         finally:
             source.close()
     if settings.attachments_dir.exists():
-        shutil.copytree(settings.attachments_dir, folder / "attachments")
+        # A file still being written is not part of the copy (its rename makes it one).
+        shutil.copytree(
+            settings.attachments_dir,
+            folder / "attachments",
+            ignore=shutil.ignore_patterns(f"*{TEMP_SUFFIX}"),
+        )
     return folder
 
 

@@ -12,6 +12,7 @@ from server.accounts.tables import (
 )
 from server.activities.tables import Activity, ActivitySeat, ActivitySignup
 from server.areas.tables import Area, Team
+from server.attachments.tables import EntryAttachment
 from server.audit.tables import AuditLog
 from server.conflicts.tables import HouseholdFlag
 from server.entries.kinds.visit import Visit
@@ -56,6 +57,7 @@ APP_CONFIG = AppConfig(
         ActivitySeat,
         FollowUp,
         FollowUpNote,
+        EntryAttachment,
     ],
     migration_dependencies=[],
     commands=[],

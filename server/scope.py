@@ -314,3 +314,24 @@ async def activity_audience(team_id: int | None, area_path: str) -> list[int]:
         where &= under(Account.team.area.path, area_path)
     rows = await Account.select(Account.id).where(where)
     return sorted(r["id"] for r in rows)
+
+
+# --- entries' files ---------------------------------------------------------------
+
+
+async def sees_entry_files(actor: Actor, author_id: int, household_id: int | None) -> bool:
+    """True when ``actor`` may see the files (photo, signature) of an entry by ``author_id``
+    about ``household_id``: its author; a coordinator whose areas hold the household (an
+    entry about no household: who look after its author); nobody else."""
+    if actor.id == author_id:
+        return True
+    if not actor.is_coordinator:
+        return False
+    if household_id is not None:
+        return bool(await households_within_areas(actor, {household_id}))
+    author = (
+        await Account.select(Account.id, Account.role, Account.team.area.path)
+        .where(Account.id == author_id)
+        .first()
+    )
+    return author is not None and looks_after(actor, author)

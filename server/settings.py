@@ -53,6 +53,8 @@ class Settings:
     """Run pending migrations (under a lock) when ``doorstep serve`` starts."""
     secure_cookies: bool = False
     """Mark cookies Secure; on when a public origin is https."""
+    signature_required: bool = False
+    """A medicine delivery must carry the recipient's signature (drawn on the phone)."""
     session_days: int = 90
     """How long a session lives without use; each sync extends it."""
     login_attempts: int = 10
@@ -76,6 +78,11 @@ class Settings:
     def attachments_dir(self) -> Path:
         """Attachments go here; every app process must see the same folder."""
         return self.data_dir / "attachments"
+
+    @property
+    def required_attachments(self) -> frozenset[str]:
+        """The files an entry must list whenever its kind takes them."""
+        return frozenset({"signature"}) if self.signature_required else frozenset()
 
     @classmethod
     def from_env(cls, env: os._Environ[str] | dict[str, str] | None = None) -> Settings:
@@ -101,4 +108,5 @@ class Settings:
             default_language=env.get("DEFAULT_LANGUAGE") or "zh_CN",
             migrate_on_start=_flag(env.get("MIGRATE_ON_START"), True),
             secure_cookies=_flag(env.get("SECURE_COOKIES"), secure),
+            signature_required=_flag(env.get("SIGNATURE_REQUIRED"), False),
         )

@@ -33,8 +33,8 @@ PUBLIC_PATHS = [
     r"^/favicon\.ico$",
 ]
 """Paths served without a session: whole paths (or whole folders), never a mere prefix."""
-CSRF_EXEMPT = [r"^/api/sync/push$"]
-"""The one form-less POST: the phone's outbox (it proves its origin instead)."""
+CSRF_EXEMPT = [r"^/api/sync/push$", r"^/api/sync/attachments/"]
+"""The form-less writes: the phone's outbox and its files (they prove their origin instead)."""
 
 
 class SessionRevoked(NotAuthorizedException):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import uuid
 from typing import Any
@@ -72,3 +73,23 @@ def export_file(account_id: int, entries: list[dict], device_id: str = "phone-1"
         "app_version": "0.1.0+abc",
         "entries": entries,
     }
+
+
+def jpeg_bytes(size: int = 2000, seed: int = 0) -> bytes:
+    """Bytes that begin as a JPEG does, ``size`` long (the server checks the start only)."""
+    head = b"\xff\xd8\xff\xe0"
+    return head + bytes((seed + i * 7) % 256 for i in range(size - len(head)))
+
+
+def listed(name: str, body: bytes) -> dict:
+    """An entry's ``attachments`` item for the file ``body``."""
+    return {"name": name, "sha256": hashlib.sha256(body).hexdigest(), "bytes": len(body)}
+
+
+def put_file(client, entry_id: str, name: str, body: bytes, headers: dict[str, str] | None = None):
+    """``PUT /api/sync/attachments/<entry id>/<name>`` as the phone sends a file."""
+    return client.put(
+        f"/api/sync/attachments/{entry_id}/{name}",
+        content=body,
+        headers={"Content-Type": "image/jpeg", "Origin": ORIGIN, **(headers or {})},
+    )

@@ -7,8 +7,11 @@ import os
 import sqlite3
 import subprocess
 import sys
+import uuid
 from pathlib import Path
 
+from server.attachments import storage
+from tests.builders import jpeg_bytes, listed, push_results, put_file, visit_entry
 from tests.helpers import doorstep_cli, empty_database, household_ids_of, visit_form
 from tests.support import ROOT
 
@@ -74,3 +77,22 @@ def test_a_restore_starts_a_new_sync_epoch(db, tmp_path):
         check=True,
     ).stdout.strip()
     assert after and after != before
+
+
+def test_a_backup_keeps_the_entries_files_and_a_restore_brings_them_back(vol1, db, tmp_path):
+    [household, *_] = db(household_ids_of, "vol1")
+    photo = jpeg_bytes()
+    entry = {**visit_entry(household), "attachments": [listed("photo", photo)]}
+    push_results(vol1, [entry])
+    assert put_file(vol1, entry["id"], "photo", photo).status_code == 200
+    env = dict(os.environ)
+    folder = Path(doorstep_cli(env, "backup", "--output", str(tmp_path / "backups")).strip())
+    assert photo in [f.read_bytes() for f in (folder / "attachments").rglob("*") if f.is_file()]
+    restored_env = {
+        **env,
+        "DATABASE_URL": empty_database(tmp_path),
+        "DATA_DIR": str(tmp_path / "restored"),
+    }
+    doorstep_cli(restored_env, "restore", str(folder))
+    restored = tmp_path / "restored" / "attachments"
+    assert storage.path_of(restored, uuid.UUID(entry["id"]), "photo").read_bytes() == photo

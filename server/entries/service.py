@@ -20,6 +20,7 @@ from server import scope
 from server.actor import Actor
 from server.audit.tables import AuditLog
 from server.db import insert_rows, write_transaction
+from server.entries import attachment_checks
 from server.entries import prepared as entry
 from server.entries.content_hash import canonical_hash
 from server.entries.kinds import registry
@@ -38,7 +39,7 @@ from server.i18n import gettext
 from server.sync import changelog
 from server.wire import parse_time
 
-MESSAGES = {**entry.MESSAGES, **registry.MESSAGES}
+MESSAGES = {**entry.MESSAGES, **attachment_checks.MESSAGES, **registry.MESSAGES}
 """Stable codes and the message each one shows (a msgid of the catalogue)."""
 
 
@@ -119,7 +120,9 @@ def _envelope(raw: Any, language: str) -> Prepared:
     return prepared
 
 
-async def _prepare(actor: Actor, raw_entries: list[Any], language: str) -> list[Prepared]:
+async def _prepare(
+    actor: Actor, raw_entries: list[Any], language: str, required: frozenset[str]
+) -> list[Prepared]:
     """Decode every entry, read what their checks need in one go, then check each."""
     prepared = [_envelope(raw, language) for raw in raw_entries]
     lookups = await _lookups(actor, prepared)
@@ -127,7 +130,8 @@ async def _prepare(actor: Actor, raw_entries: list[Any], language: str) -> list[
         if p.result is None:
             assert p.entry is not None
             p.lookups = lookups
-            problem = await registry.KINDS[(p.entry.kind, p.entry.schema)].prepare(actor, p)
+            kind = registry.KINDS[(p.entry.kind, p.entry.schema)]
+            problem = await kind.prepare(actor, p) or attachment_checks.check(kind, p, required)
             if problem is not None:
                 p.result = _problem_result(language, p.sent_id, problem)
     return prepared
@@ -139,13 +143,16 @@ async def ingest(
     language: str,
     device_id: str = "",
     then: Callable[[list[EntryResult]], Awaitable[None]] | None = None,
+    required_attachments: frozenset[str] = frozenset(),
 ) -> list[EntryResult]:
     """Store a batch of entries exactly once; one result per entry, in order.
 
     ``then`` runs inside the same write transaction once the results are known
     (the push records its device and extends its session there: one commit a batch).
+    ``required_attachments``: the file names an entry must list when its kind takes
+    them (the deployment's ``Settings.required_attachments``).
     """
-    prepared = await _prepare(actor, raw_entries, language)
+    prepared = await _prepare(actor, raw_entries, language, required_attachments)
     async with write_transaction():
         await _store(actor, prepared, language, device_id)
         await insert_rows(

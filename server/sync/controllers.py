@@ -48,15 +48,18 @@ def cross_site(request: Request, settings: Settings) -> bool:
     return site is not None and site not in ("same-origin", "none")
 
 
-async def _body(request: Request) -> bytes | None:
-    """The request body, or None as soon as it passes ``MAX_BYTES`` (never read whole)."""
+async def read_body(request: Request, limit: int = MAX_BYTES) -> bytes | None:
+    """The request body, or None as soon as it passes ``limit`` bytes (never read whole).
+
+    Raises ``InternalServerException`` when the phone went away before the body arrived.
+    """
     declared = request.headers.get("content-length", "")
-    if declared.isascii() and declared.isdigit() and int(declared) > MAX_BYTES:
+    if declared.isascii() and declared.isdigit() and int(declared) > limit:
         return None
     chunks, size = [], 0
     async for chunk in request.stream():
         size += len(chunk)
-        if size > MAX_BYTES:
+        if size > limit:
             return None
         chunks.append(chunk)
     return b"".join(chunks)
@@ -71,7 +74,7 @@ class SyncController(Controller):
     @post(
         "/push",
         status_code=200,
-        # Read up to the limit by ``_body`` itself: Litestar's own 413 has no code or limits.
+        # Read up to the limit by ``read_body`` itself: Litestar's own 413 has no code or limits.
         request_max_body_size=None,
         summary="Push outbox entries",
         description=(
@@ -90,7 +93,7 @@ class SyncController(Controller):
         if request.content_type[0] != "application/json":
             return refuse(request, 415, "json_only")
         try:
-            body = await _body(request)
+            body = await read_body(request)
         except InternalServerException:
             # The phone lost its network mid-upload: nothing arrived and it sends the batch
             # again later. Not a server error, so no traceback in the log.
@@ -131,7 +134,12 @@ class SyncController(Controller):
 
         try:
             results = await entries.ingest(
-                actor, push.entries, language_of(request), push.device_id, then=record
+                actor,
+                push.entries,
+                language_of(request),
+                push.device_id,
+                then=record,
+                required_attachments=settings.required_attachments,
             )
         except service.DeviceRevoked:
             return refuse(request, 410, "device_revoked")

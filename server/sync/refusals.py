@@ -22,6 +22,11 @@ MESSAGES = {
     "account_mismatch": N_("These entries belong to another account."),
     "device_revoked": REVOKED,
     "bad_cursor": N_("The sync position is not valid; sync again from the start."),
+    "entry_unknown": N_("No entry of yours has this id yet; send the entry first."),
+    "attachment_unknown": N_("This entry has no such file."),
+    "attachment_too_large": N_("The file is larger than its entry says."),
+    "attachment_type": N_("This is not the kind of file the entry takes."),
+    "attachment_mismatch": N_("The file is not the one its entry lists (size or SHA-256)."),
 }
 """Every code a sync request as a whole can be refused with, and its message (a msgid)."""
 

@@ -15,6 +15,26 @@ from server.sync.changelog import Shared
 
 
 @dataclass(frozen=True)
+class AttachmentSlot:
+    """A file an entry of a kind may carry (DESIGN §3.2): listed in the entry's
+    ``attachments`` under ``name``, uploaded after the entry with
+    ``PUT /api/sync/attachments/<entry id>/<name>``."""
+
+    name: str
+    """The file's name in the entry (``photo``, ``signature``); never renamed."""
+    content_type: str
+    """What the file is (``image/jpeg``, ``image/png``): checked on upload, served as such."""
+    max_bytes: int
+    """The largest file accepted; the phone checks the same limit before saving."""
+
+
+PHOTO = AttachmentSlot("photo", "image/jpeg", 300 * 1024)
+"""A photo, resized (longest side 1600 px) and compressed on the phone before saving."""
+SIGNATURE = AttachmentSlot("signature", "image/png", 100 * 1024)
+"""A signature drawn on the phone's screen."""
+
+
+@dataclass(frozen=True)
 class Kind:
     """One ``(kind, schema)`` the server stores (the public contract, DESIGN §3.2)."""
 
@@ -38,6 +58,10 @@ class Kind:
     stored: Callable[[list[Prepared]], Awaitable[None]] | None = None
     """Runs once a batch inside the write transaction, with this kind's entries the batch
     has just stored (a visit opens follow-ups there); None when nothing else follows."""
+    attachments: tuple[AttachmentSlot, ...] = ()
+    """The files its entries may carry; none: an entry listing a file is refused
+    (``attachment_not_allowed``). Whether a slot must be filled is the deployment's
+    word (``Settings.required_attachments``)."""
 
     @property
     def key(self) -> tuple[str, int]:

@@ -21,7 +21,7 @@ from piccolo.table import Table
 
 from server.accounts.tables import Account
 from server.actor import Actor
-from server.entries.kinds.base import Kind
+from server.entries.kinds.base import PHOTO, Kind
 from server.entries.prepared import Prepared, Problem, decode_problem
 from server.entries.tables import Entry
 from server.followups import opening
@@ -314,4 +314,14 @@ SAMPLE = {
     "attachments": [],
 }
 
-KIND = Kind("visit", 1, VisitV1, prepare, MESSAGES, SAMPLE, history=history, stored=stored)
+KIND = Kind(
+    "visit",
+    1,
+    VisitV1,
+    prepare,
+    MESSAGES,
+    SAMPLE,
+    history=history,
+    stored=stored,
+    attachments=(PHOTO,),
+)
