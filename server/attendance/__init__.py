@@ -1,0 +1,1 @@
+"""Attendance at activities: check-in keys, service hours, first-aid trainee counts."""
