@@ -13,8 +13,11 @@ from server.accounts.tables import (
 from server.activities.tables import Activity, ActivitySeat, ActivitySignup
 from server.areas.tables import Area, Team
 from server.attachments.tables import EntryAttachment
+from server.attendance.tables import AttendanceChange, CheckinKey
 from server.audit.tables import AuditLog
 from server.conflicts.tables import HouseholdFlag
+from server.entries.kinds.check_in import CheckIn
+from server.entries.kinds.check_out import CheckOut
 from server.entries.kinds.visit import Visit
 from server.entries.tables import Entry, EntryReceipt
 from server.followups.tables import FollowUp, FollowUpNote
@@ -58,6 +61,10 @@ APP_CONFIG = AppConfig(
         FollowUp,
         FollowUpNote,
         EntryAttachment,
+        CheckinKey,
+        CheckIn,
+        CheckOut,
+        AttendanceChange,
     ],
     migration_dependencies=[],
     commands=[],

@@ -335,3 +335,37 @@ async def sees_entry_files(actor: Actor, author_id: int, household_id: int | Non
         .first()
     )
     return author is not None and looks_after(actor, author)
+
+
+async def leads_member(actor: Actor, member_id: int) -> bool:
+    """True when ``actor`` is a team leader and ``member_id`` an active member of their own
+    team: whom a leader may check in or out (members without a phone)."""
+    if actor.role != "leader" or actor.team_id is None or not 0 < member_id < 2**31:
+        return False
+    row = (
+        await Account.select(Account.id)
+        .where(
+            (Account.id == member_id)
+            & (Account.team == actor.team_id)
+            & (Account.active == True)  # noqa: E712
+            & Account.role.is_in(list(LOOKED_AFTER_ROLES))
+        )
+        .first()
+    )
+    return row is not None
+
+
+async def team_members(actor: Actor) -> list[dict[str, Any]]:
+    """The active members of a leader's own team (``id``, ``display_name``); none for
+    anyone else."""
+    if actor.role != "leader" or actor.team_id is None:
+        return []
+    return await (
+        Account.select(Account.id, Account.display_name)
+        .where(
+            (Account.team == actor.team_id)
+            & (Account.active == True)  # noqa: E712
+            & Account.role.is_in(list(LOOKED_AFTER_ROLES))
+        )
+        .order_by(Account.display_name)
+    )

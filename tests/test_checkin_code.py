@@ -1,5 +1,5 @@
 """The check-in code: the leader's phone (web/static/checkin-code.js) and the server
-(server/entries/kinds/attendance_code.py) derive the same code from the same key."""
+(server/checkin_code.py) derive the same code from the same key."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import datetime as dt
 import json
 import subprocess
 
-from server.entries.kinds import attendance_code as codes
+from server import checkin_code as codes
 from tests.support import ROOT
 
 CODE_JS = (ROOT / "web" / "static" / "checkin-code.js").as_uri()

@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.activity_helpers import create_activity
+from tests.admin_helpers import area_id
 from tests.helpers import household_ids_of
 from tests.support import ORIGIN
 
@@ -33,8 +35,10 @@ def account_id(username):
     return find()
 
 
-def with_demo_ids(entry, household_id, companion_id):
+def with_demo_ids(entry, household_id, companion_id, activity_id=None):
     data = dict(entry["data"])
+    if "activity_id" in data:
+        data["activity_id"] = str(activity_id)
     if "household_id" in data:
         data["household_id"] = str(household_id)
     if data.get("companions"):
@@ -43,10 +47,14 @@ def with_demo_ids(entry, household_id, companion_id):
 
 
 @pytest.mark.parametrize("path", sample_files(), ids=lambda p: p.stem)
-def test_a_shipped_sample_is_accepted(path, vol1, db):
+def test_a_shipped_sample_is_accepted(path, vol1, db, as_user):
     [household, *_] = db(household_ids_of, "vol1")
     companion = db(account_id, "vol2")
-    entry = with_demo_ids(json.loads(path.read_text()), household, companion)
+    entry = json.loads(path.read_text())
+    activity = None
+    if "activity_id" in entry["data"]:
+        activity = create_activity(as_user("coord"), area=str(db(area_id, "郧阳区")))
+    entry = with_demo_ids(entry, household, companion, activity)
     body = {"device_id": "sample-device", "app_version": "sample", "entries": [entry]}
     response = vol1.post(
         "/api/sync/push",

@@ -7,6 +7,7 @@ from typing import Any
 
 from server import scope
 from server.activities.tables import Activity, ActivitySeat
+from server.attendance import keys
 from server.db import is_sqlite
 from server.sync import changelog
 from server.sync.tables import SyncChange
@@ -92,13 +93,17 @@ async def activity(activity_id: int, only: set[int] | None = None) -> None:
     data = payload(row)
     mine = await standings(activity_id)
     none = {"state": "none", "position": None}
+    # The leaders' phones show the rotating check-in code offline: only they get the key.
+    key = await keys.ensure(activity_id)
+    leaders = await keys.leaders(audience)
     for volunteer in sorted(audience if only is None else audience & only):
+        own = {"checkin_key": key} if volunteer in leaders else {}
         changes.append(
             changelog.Change(
                 volunteer,
                 KIND,
                 str(activity_id),
-                {**data, "mine": mine.get(volunteer, none)},
+                {**data, "mine": mine.get(volunteer, none), **own},
                 row["version"],
             )
         )

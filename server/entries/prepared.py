@@ -97,6 +97,9 @@ class Lookups:
     """Whether the actor may record entries about each household the batch names."""
     accounts: set[int]
     """The active accounts among the accounts the batch names (a visit's companions)."""
+    clock_offset_ms: int = 0
+    """Server time minus the sending device's time (DESIGN §2.2): what corrects its
+    entries' time windows, such as a check-in's."""
 
 
 @dataclass

@@ -37,6 +37,7 @@ from server.entries.schemas import EntryIn, EntryResult
 from server.entries.tables import Entry, EntryReceipt
 from server.i18n import gettext
 from server.sync import changelog
+from server.sync.tables import Device
 from server.wire import parse_time
 
 MESSAGES = {**entry.MESSAGES, **attachment_checks.MESSAGES, **registry.MESSAGES}
@@ -46,6 +47,14 @@ MESSAGES = {**entry.MESSAGES, **attachment_checks.MESSAGES, **registry.MESSAGES}
 def message(language: str, code: str, **params: object) -> str:
     """The message for ``code`` in ``language``."""
     return gettext(language, MESSAGES[code], **params)
+
+
+async def _clock_offset(device_id: str, measured: int | None) -> int:
+    """``measured`` (this sync's), else what the device's last sync measured, else 0."""
+    if measured is not None or not device_id:
+        return measured or 0
+    row = await Device.select(Device.clock_offset_ms).where(Device.device_id == device_id).first()
+    return row["clock_offset_ms"] if row else 0
 
 
 async def _lookups(actor: Actor, prepared: list[Prepared]) -> Lookups:
@@ -121,11 +130,17 @@ def _envelope(raw: Any, language: str) -> Prepared:
 
 
 async def _prepare(
-    actor: Actor, raw_entries: list[Any], language: str, required: frozenset[str]
+    actor: Actor,
+    raw_entries: list[Any],
+    language: str,
+    required: frozenset[str],
+    device_id: str,
+    offset: int | None,
 ) -> list[Prepared]:
     """Decode every entry, read what their checks need in one go, then check each."""
     prepared = [_envelope(raw, language) for raw in raw_entries]
     lookups = await _lookups(actor, prepared)
+    lookups.clock_offset_ms = await _clock_offset(device_id, offset)
     for p in prepared:
         if p.result is None:
             assert p.entry is not None
@@ -144,15 +159,19 @@ async def ingest(
     device_id: str = "",
     then: Callable[[list[EntryResult]], Awaitable[None]] | None = None,
     required_attachments: frozenset[str] = frozenset(),
+    clock_offset_ms: int | None = None,
 ) -> list[EntryResult]:
     """Store a batch of entries exactly once; one result per entry, in order.
 
     ``then`` runs inside the same write transaction once the results are known
     (the push records its device and extends its session there: one commit a batch).
     ``required_attachments``: the file names an entry must list when its kind takes
-    them (the deployment's ``Settings.required_attachments``).
+    them (the deployment's ``Settings.required_attachments``). ``clock_offset_ms``: the
+    device's clock offset this sync measured (else the one its last sync did).
     """
-    prepared = await _prepare(actor, raw_entries, language, required_attachments)
+    prepared = await _prepare(
+        actor, raw_entries, language, required_attachments, device_id, clock_offset_ms
+    )
     async with write_transaction():
         await _store(actor, prepared, language, device_id)
         await insert_rows(

@@ -132,6 +132,8 @@ class SyncController(Controller):
             )
             await service.record_sync(actor.id, request.auth, settings.session_days, report)
 
+        device_time = parse_time(push.device_time or "")
+        offset = None if device_time is None else service.clock_offset_ms(device_time, now())
         try:
             results = await entries.ingest(
                 actor,
@@ -140,6 +142,7 @@ class SyncController(Controller):
                 push.device_id,
                 then=record,
                 required_attachments=settings.required_attachments,
+                clock_offset_ms=offset,
             )
         except service.DeviceRevoked:
             return refuse(request, 410, "device_revoked")

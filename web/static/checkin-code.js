@@ -1,5 +1,5 @@
 // The check-in code the leader's screen shows, computed on the phone from the activity's key
-// with no network: the same derivation as server/entries/kinds/attendance_code.py
+// with no network: the same derivation as server/checkin_code.py
 // (HMAC-SHA256 of "minute:<n>", truncated as HOTP does to 6 digits).
 
 export const STEP_MS = 60_000;

@@ -3,11 +3,13 @@ ever shipped for weeks: a kind, once listed, stays listed."""
 
 from __future__ import annotations
 
-from server.entries.kinds import household_patch, visit
+from server.entries.kinds import check_in, check_out, household_patch, visit
 from server.entries.kinds.base import Kind
 from server.sync.changelog import Shared
 
-KINDS: dict[tuple[str, int], Kind] = {kind.key: kind for kind in (visit.KIND, household_patch.KIND)}
+KINDS: dict[tuple[str, int], Kind] = {
+    kind.key: kind for kind in (visit.KIND, household_patch.KIND, check_in.KIND, check_out.KIND)
+}
 """The kinds by ``(kind, schema)``."""
 
 MESSAGES = {code: text for kind in KINDS.values() for code, text in kind.messages.items()}
