@@ -23,6 +23,7 @@ from server.activities.controllers import ActivityController
 from server.areas.controllers import AdminHomeController, AreaAdminController, TeamAdminController
 from server.attachments.controllers import AttachmentController
 from server.conflicts.controllers import ConflictController
+from server.coverage.controllers import CoverageController
 from server.entries.controllers import VisitController
 from server.followups.controllers import FollowUpController
 from server.households.controllers import HouseholdController, HouseholdEditController
@@ -58,6 +59,7 @@ def create_app(settings: Settings | None = None) -> protocol.App:
             HouseholdController,
             ConflictController,
             FollowUpController,
+            CoverageController,
             HouseholdEditController,
             VisitController,
             PlatformController,

@@ -87,16 +87,22 @@ def _narrow(select: Any, clause: Any | None) -> Any:
     return select if clause is None else select.where(clause)
 
 
+async def _place_path(actor: Actor, area_id: int) -> str | None:
+    """The path of area ``area_id`` when it lies within ``actor``'s areas, else None."""
+    if not 0 < area_id < 2**31:
+        return None
+    row = await Area.select(Area.path).where(Area.id == area_id).first()
+    return row["path"] if row is not None and covers(actor, row["path"]) else None
+
+
 async def place(actor: Actor, column: Any, area_id: int | None) -> Any | None:
     """A where-clause: the area path ``column`` lies under area ``area_id`` (a filter a
     page offers); nothing matches when that area is not within ``actor``'s areas. None
     without an area."""
     if area_id is None:
         return None
-    row = await Area.select(Area.path).where(Area.id == area_id).first() if area_id > 0 else None
-    if row is None or not covers(actor, row["path"]):
-        return column.is_null() & column.is_not_null()
-    return under(column, row["path"])
+    path = await _place_path(actor, area_id)
+    return column.is_null() & column.is_not_null() if path is None else under(column, path)
 
 
 async def places(actor: Actor) -> list[dict[str, Any]]:
@@ -105,6 +111,26 @@ async def places(actor: Actor) -> list[dict[str, Any]]:
         Area.retired == False  # noqa: E712
     )
     return await _narrow(select, _within(Area.path, actor)).order_by(Area.path)
+
+
+def area_sql(actor: Actor, column: str) -> tuple[str, list[str]]:
+    """For raw SQL: a condition that the area path in ``column`` (an SQL expression) lies
+    in ``actor``'s areas, with its ``{}`` arguments (counts grouped in the database)."""
+    if actor.is_admin:
+        return "1 = 1", []
+    if actor.role != "coordinator" or not actor.area_paths:
+        return "1 = 0", []
+    marks = " OR ".join(f"{column} LIKE {{}}" for _ in actor.area_paths)
+    return f"({marks})", [f"{p}%" for p in actor.area_paths]
+
+
+async def place_sql(actor: Actor, column: str, area_id: int | None) -> tuple[str, list[str]]:
+    """For raw SQL: ``place``'s condition (under area ``area_id``, which must lie in
+    ``actor``'s areas), with its arguments."""
+    if area_id is None:
+        return "1 = 1", []
+    path = await _place_path(actor, area_id)
+    return ("1 = 0", []) if path is None else (f"{column} LIKE {{}}", [f"{path}%"])
 
 
 # --- households -------------------------------------------------------------------

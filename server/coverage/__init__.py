@@ -1,0 +1,1 @@
+"""Coverage (户户走到): which households were visited lately, per village, team and volunteer."""
