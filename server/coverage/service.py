@@ -159,9 +159,10 @@ async def households(
         f"AS last_visit {source} {glue} {where} AND {of} = {{}} AND h.id > {{}} "
         f"AND {state_sql} ORDER BY h.id LIMIT {PAGE + 1}"
     )
-    found = await fetch(sql, False, *args, group_id, after_id, *state_args)
-    for row in found:
-        row["last_visit"] = _as_time(row["last_visit"])
+    found = [
+        {**row, "last_visit": _as_time(row["last_visit"])}
+        for row in await fetch(sql, False, *args, group_id, after_id, *state_args)
+    ]
     more = len(found) > PAGE
     shown = found[:PAGE]
     return shown, (shown[-1]["id"] if more else 0)
