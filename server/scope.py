@@ -395,3 +395,23 @@ async def team_members(actor: Actor) -> list[dict[str, Any]]:
         )
         .order_by(Account.display_name)
     )
+
+
+# --- entries ------------------------------------------------------------------------
+
+
+async def may_correct(
+    actor: Actor, author_id: int, household_id: int | None, voiding: bool
+) -> bool:
+    """True when ``actor`` may correct an entry of ``author_id`` about ``household_id``.
+
+    A volunteer corrects (replaces or voids) only their own entries. A coordinator may
+    also void, not replace, any entry about a household of their areas; an admin any.
+    """
+    if author_id == actor.id:
+        return True
+    if not voiding or not actor.is_coordinator:
+        return False
+    if actor.is_admin:
+        return True
+    return household_id is not None and bool(await households_within_areas(actor, {household_id}))

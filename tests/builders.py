@@ -93,3 +93,19 @@ def put_file(client, entry_id: str, name: str, body: bytes, headers: dict[str, s
         content=body,
         headers={"Content-Type": "image/jpeg", "Origin": ORIGIN, **(headers or {})},
     )
+
+
+def correction_entry(
+    supersedes: str, data: dict | None, reason: str = "", recorded_at: str = RECORDED_AT
+) -> dict:
+    """A ``correction`` replacing entry ``supersedes`` with ``data`` (None: voiding it)."""
+    body: dict[str, Any] = {"supersedes": supersedes, "data": data}
+    if reason:
+        body["reason"] = reason
+    return {
+        "id": str(uuid.uuid4()),
+        "kind": "correction",
+        "schema": 1,
+        "recorded_at": recorded_at,
+        "data": body,
+    }

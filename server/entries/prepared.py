@@ -17,9 +17,10 @@ from typing import TYPE_CHECKING, Any
 import msgspec
 from piccolo.table import Table
 
+from server.entries.chains import Chains
 from server.entries.schemas import EntryIn, EntryResult
 from server.i18n import N_
-from server.sync.changelog import Shared
+from server.sync.changelog import Shared, StoredEntry
 
 if TYPE_CHECKING:
     from server.scope import Scopes
@@ -100,6 +101,8 @@ class Lookups:
     clock_offset_ms: int = 0
     """Server time minus the sending device's time (DESIGN §2.2): what corrects its
     entries' time windows, such as a check-in's."""
+    chains: Chains = field(default_factory=Chains)
+    """The correction chains the batch's corrections name, as the batch changes them."""
 
 
 @dataclass
@@ -117,6 +120,14 @@ class Prepared:
     """Event rows to insert with the entry: (table, column values)."""
     shared: list[Shared] = field(default_factory=list)
     """What pull sends for it beyond the author's own copy of the entry."""
+    retracted: list[Shared] = field(default_factory=list)
+    """What pull takes back from the phones because of it (a correction: what the entry
+    it replaces had shared), sent as tombstones after ``shared``."""
+    rewritten: list[tuple[int, StoredEntry]] = field(default_factory=list)
+    """Other entries whose author's copy changes because of it (``(author, entry)``: the
+    entry a correction replaced, now naming its correction)."""
+    supersedes: uuid.UUID | None = None
+    """A correction: the entry it replaces or voids (``Entry.supersedes``)."""
     result: EntryResult | None = None
     lookups: Lookups | None = None
     """The batch's lookups, for the kind's checks."""

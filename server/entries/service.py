@@ -22,8 +22,9 @@ from server.audit.tables import AuditLog
 from server.db import insert_rows, write_transaction
 from server.entries import attachment_checks
 from server.entries import prepared as entry
+from server.entries.chains import CORRECTION, Link
 from server.entries.content_hash import canonical_hash
-from server.entries.kinds import registry
+from server.entries.kinds import correction, registry
 from server.entries.kinds.visit import active_accounts
 from server.entries.prepared import (
     Lookups,
@@ -57,14 +58,34 @@ async def _clock_offset(device_id: str, measured: int | None) -> int:
     return row["clock_offset_ms"] if row else 0
 
 
-async def _lookups(actor: Actor, prepared: list[Prepared]) -> Lookups:
+def _values(p: Prepared, held: dict[uuid.UUID, list[dict[str, Any]]]) -> list[dict[str, Any]]:
+    """The values an entry's checks read: its data, a correction's new values, and those
+    of corrections held for it."""
+    assert p.entry is not None
+    values = [p.entry.data]
+    bodies = [r["body"] for r in held.get(p.entry_id, [])] if p.entry_id else []
+    for body in bodies:
+        sent, _ = _decoded(msgspec.Raw(body.encode()))
+        if isinstance(sent, dict) and isinstance(sent.get("data"), dict):
+            values.append(sent["data"])
+    for value in list(values):
+        if isinstance(value.get("data"), dict):
+            values.append(value["data"])
+    return values
+
+
+async def _lookups(
+    actor: Actor, prepared: list[Prepared], held: dict[uuid.UUID, list[dict[str, Any]]]
+) -> Lookups:
     household_ids: set[int] = set()
     companions: set[int] = set()
     for p in prepared:
-        if p.result is None and p.entry is not None:
-            if (household := id_of(p.entry.data.get("household_id"))) is not None:
+        if p.result is not None or p.entry is None:
+            continue
+        for data in _values(p, held):
+            if (household := id_of(data.get("household_id"))) is not None:
                 household_ids.add(household)
-            named = p.entry.data.get("companions")
+            named = data.get("companions")
             for companion in named if isinstance(named, list) else ():
                 if (account := id_of(companion)) is not None:
                     companions.add(account)
@@ -139,7 +160,8 @@ async def _prepare(
 ) -> list[Prepared]:
     """Decode every entry, read what their checks need in one go, then check each."""
     prepared = [_envelope(raw, language) for raw in raw_entries]
-    lookups = await _lookups(actor, prepared)
+    held = await correction.held_for([p.entry_id for p in prepared if p.entry_id and not p.result])
+    lookups = await _lookups(actor, prepared, held)
     lookups.clock_offset_ms = await _clock_offset(device_id, offset)
     for p in prepared:
         if p.result is None:
@@ -149,6 +171,15 @@ async def _prepare(
             problem = await kind.prepare(actor, p) or attachment_checks.check(kind, p, required)
             if problem is not None:
                 p.result = _problem_result(language, p.sent_id, problem)
+                continue
+            assert p.entry_id is not None
+            if p.entry.kind != CORRECTION:
+                # A correction later in the batch finds it.
+                link = Link(p.entry_id, actor.id, p.entry.kind, p.entry.schema, p.entry.data)
+                lookups.chains.arrive(link)
+            if p.entry_id in held:
+                for row in held[p.entry_id]:
+                    await correction.apply_held(registry.KINDS, actor, p, row)
     return prepared
 
 
@@ -212,12 +243,12 @@ async def _store(actor: Actor, prepared: list[Prepared], language: str, device_i
     stored = await _stored_hashes([i for i in first if i not in inserted])
     events: list[tuple[type[Table], dict[str, Any]]] = []
     audits = []
+    accepted: list[Prepared] = []
     for p in candidates:
         assert p.entry_id is not None and p.entry is not None
         if first[p.entry_id] is p and p.entry_id in inserted:
             p.result = EntryResult(id=p.sent_id, status="accepted")
-            if p.apply is not None:
-                p.result = await p.apply(device_id, language) or p.result
+            accepted.append(p)
             events.extend(p.rows)
             audits.append(_audit_row(actor, p))
             continue
@@ -229,10 +260,18 @@ async def _store(actor: Actor, prepared: list[Prepared], language: str, device_i
     for table in {table for table, _ in events}:
         await insert_rows(table, [values for t, values in events if t is table])
     await insert_rows(AuditLog, audits)
-    stored = [p for p in candidates if p.result and p.result.status in ("accepted", "conflict")]
-    await _after_stored(stored)
+    # In capture order, once every row of the batch is in: a correction links (and a void
+    # marks) an entry sent earlier in the same batch.
+    for p in accepted:
+        if p.apply is not None:
+            p.result = await p.apply(device_id, language) or p.result
+    await _after_stored(accepted)
     await changelog.entries_stored(
-        actor.id, [_stored_entry(p) for p in stored], [s for p in stored for s in p.shared]
+        actor.id,
+        [_stored_entry(p) for p in accepted],
+        [s for p in accepted for s in p.shared],
+        [s for p in accepted for s in p.retracted],
+        [r for p in accepted for r in p.rewritten],
     )
 
 
@@ -276,6 +315,7 @@ def _entry_row(actor: Actor, p: Prepared, device_id: str) -> dict[str, Any]:
         "body": p.body,
         "status": "accepted",
         "flag": p.flag,
+        "supersedes": p.supersedes,
     }
 
 

@@ -2,6 +2,7 @@
 
 from piccolo.columns import (
     UUID,
+    Boolean,
     ForeignKey,
     Integer,
     Text,
@@ -34,6 +35,15 @@ class Entry(Table):
     """``accepted`` or ``conflict``."""
     flag = Varchar(length=64, default="")
     """Why a coordinator should look at it (e.g. ``pairing_ended``); empty if none."""
+    supersedes = UUID(null=True, default=None, index=True)
+    """A ``correction``: the entry it replaces or voids (set even while that entry has not
+    arrived yet, so the correction is applied when it does)."""
+    superseded_by = UUID(null=True, default=None, index=True)
+    """The correction that replaced or voided this entry; only entries without one count
+    (``server/entries/chains.py``)."""
+    voided = Boolean(default=False)
+    """This entry's values were voided by ``superseded_by``: shown struck through, counted
+    nowhere."""
 
 
 class EntryReceipt(Table):

@@ -265,32 +265,48 @@ class StoredEntry:
     flag: str
     data: dict[str, Any]
     household_id: int | None = None
+    superseded_by: str | None = None
+    """The correction that replaced or voided it, once one did."""
+    voided: bool = False
 
 
-async def entries_stored(author_id: int, entries: list[StoredEntry], shared: list[Shared]) -> None:
+def _entry_change(author_id: int, e: StoredEntry) -> Change:
+    data = {
+        "kind": e.kind,
+        "schema": e.schema,
+        "recorded_at": e.recorded_at,
+        "status": e.status,
+        "flag": e.flag,
+        "household_id": None if e.household_id is None else str(e.household_id),
+        "data": e.data,
+        "superseded_by": e.superseded_by,
+        "voided": e.voided,
+    }
+    return Change(author_id, "entry", e.id, data, 1, e.household_id)
+
+
+async def entries_stored(
+    author_id: int,
+    entries: list[StoredEntry],
+    shared: list[Shared],
+    retracted: list[Shared] | None = None,
+    rewritten: list[tuple[int, StoredEntry]] | None = None,
+) -> None:
     """After an ingest: each entry for its author, and what the entries share (a visit)
-    for every volunteer paired with its household."""
-    changes = [
-        Change(
-            author_id,
-            "entry",
-            e.id,
-            {
-                "kind": e.kind,
-                "schema": e.schema,
-                "recorded_at": e.recorded_at,
-                "status": e.status,
-                "flag": e.flag,
-                "household_id": None if e.household_id is None else str(e.household_id),
-                "data": e.data,
-            },
-            1,
-            e.household_id,
-        )
-        for e in entries
-    ]
-    paired = await paired_volunteers(sorted({s.household for s in shared}))
+    for every volunteer paired with its household.
+
+    A correction also takes back what the entry it replaced had shared (``retracted``:
+    tombstones, sent after ``shared``) and gives that entry's author its new state
+    (``rewritten``: ``(author, entry)``), after the batch's own copies so it wins.
+    """
+    changes = [_entry_change(author_id, e) for e in entries]
+    retracted = retracted or []
+    paired = await paired_volunteers(sorted({s.household for s in (*shared, *retracted)}))
     for s in shared:
         for volunteer in sorted(paired.get(s.household, ())):
             changes.append(Change(volunteer, s.kind, s.object_id, s.data, 1, s.household))
+    for s in retracted:
+        for volunteer in sorted(paired.get(s.household, ())):
+            changes.append(Change(volunteer, s.kind, s.object_id, None, 1, s.household))
+    changes += [_entry_change(author, e) for author, e in rewritten or []]
     await write(changes)

@@ -115,7 +115,12 @@ scope: the phone replaces what it pulled before. Keep pulling while `more` is tr
   companions: [account id], needs: {health|training|livelihood|work_school: {level, note}},
   follow_up, follow_up_note, voided}`.
 - `entry` (`id`: the entry id; the volunteer's own stored entries): `{kind, schema,
-  recorded_at, status: accepted|conflict, flag, household_id, data}` with `data` as sent.
+  recorded_at, status: accepted|conflict, flag, household_id, data, superseded_by, voided}`
+  with `data` as sent; `superseded_by`: the correction that replaced or voided it, or null.
+
+A `correction` rewrites the copies: the visit it replaced comes as a tombstone and the
+correction (its id) as a `visit` with the new values; a voided visit comes again with
+`voided: true`.
 
 A cursor never skips a change: numbers are taken inside each writing transaction from a
 counter row that stays locked until the writer commits, so they become visible in order.

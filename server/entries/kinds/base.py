@@ -1,5 +1,26 @@
 """What a kind module declares: everything the ingest path needs to know about one
-``(kind, schema)``."""
+``(kind, schema)``.
+
+A kind module provides a ``KIND = Kind(...)`` and one line in ``registry.py``. Its own
+rows (a table with ``entry = ForeignKey(references=Entry, unique=True)``) are written
+from ``prepare``'s ``Prepared.rows``.
+
+Corrections (``correction``, DESIGN §3.2) work for every kind that gives ``corrections``:
+
+- *Replacing* an entry runs the kind's own ``prepare`` on the correction's ``data``, as if
+  it were a new entry of that kind whose id is the correction's: the same checks and codes,
+  and its rows are written under the correction's id. Nothing of the replaced entry is
+  edited; it only gets ``Entry.superseded_by``.
+  Its ``stored`` hook (if any) is then given the correction too, so it must read only
+  the rows of its own tables from ``Prepared.rows``.
+- *Voiding* writes no rows: the voided entry gets ``superseded_by`` and ``Entry.voided``,
+  then the kind's ``Corrections.void`` runs (to mark its own rows, if it keeps a mark, and
+  to say what pull now sends of it).
+- **Counting and listing**: every list, total or "latest" a kind offers filters its rows
+  with ``server.entries.chains.latest(Table.entry)`` (the latest entry of each chain, a
+  voided chain counting nothing), or ``chains.shown(Table.entry)`` for a history that shows
+  voided entries struck through. Never filter on the kind's own columns for this.
+"""
 
 from __future__ import annotations
 
@@ -35,6 +56,21 @@ SIGNATURE = AttachmentSlot("signature", "image/png", 100 * 1024)
 
 
 @dataclass(frozen=True)
+class Corrections:
+    """How a kind's entries are replaced or voided by a ``correction`` (see the module)."""
+
+    retract: Callable[[str, Mapping[str, Any]], list[Shared]]
+    """What pull shared because of an entry (its id and its data as sent), to take back
+    from the phones once a correction replaces or voids it: each is sent as a tombstone.
+    Pure, so it also works for an entry of the same batch that is not stored yet."""
+    void: Callable[[str], Awaitable[list[Shared]]] | None = None
+    """Runs in the write transaction when an entry is voided, after its rows are stored:
+    marks the kind's own rows (if it keeps such a mark) and returns what the phones should
+    hold of the entry now (a visit: its copy with ``voided: true``). None: ``retract``'s
+    tombstones are sent instead."""
+
+
+@dataclass(frozen=True)
 class Kind:
     """One ``(kind, schema)`` the server stores (the public contract, DESIGN §3.2)."""
 
@@ -62,6 +98,9 @@ class Kind:
     """The files its entries may carry; none: an entry listing a file is refused
     (``attachment_not_allowed``). Whether a slot must be filled is the deployment's
     word (``Settings.required_attachments``)."""
+    corrections: Corrections | None = None
+    """How a ``correction`` replaces or voids its entries; None: they cannot be corrected
+    (``not_correctable``), as a household edit, which is fixed by another edit."""
 
     @property
     def key(self) -> tuple[str, int]:

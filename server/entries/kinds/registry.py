@@ -3,7 +3,7 @@ ever shipped for weeks: a kind, once listed, stays listed."""
 
 from __future__ import annotations
 
-from server.entries.kinds import check_in, check_out, household_patch, visit
+from server.entries.kinds import check_in, check_out, correction, household_patch, visit
 from server.entries.kinds.base import Kind
 from server.sync.changelog import Shared
 
@@ -11,6 +11,9 @@ KINDS: dict[tuple[str, int], Kind] = {
     kind.key: kind for kind in (visit.KIND, household_patch.KIND, check_in.KIND, check_out.KIND)
 }
 """The kinds by ``(kind, schema)``."""
+# A correction checks new values with the kind of the entry it replaces: it reads the
+# registry it is part of.
+KINDS[(correction.CORRECTION, 1)] = correction.kind(KINDS)
 
 MESSAGES = {code: text for kind in KINDS.values() for code, text in kind.messages.items()}
 """The codes the kinds add to the ingest path's, with their messages."""

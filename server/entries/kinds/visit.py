@@ -21,7 +21,8 @@ from piccolo.table import Table
 
 from server.accounts.tables import Account
 from server.actor import Actor
-from server.entries.kinds.base import PHOTO, Kind
+from server.entries import chains
+from server.entries.kinds.base import PHOTO, Corrections, Kind
 from server.entries.prepared import Prepared, Problem, decode_problem
 from server.entries.tables import Entry
 from server.followups import opening
@@ -68,7 +69,8 @@ class Visit(Table):
     lon = Float(null=True, default=None)
     accuracy = Float(null=True, default=None)
     voided = Boolean(default=False)
-    """Set when a later correction voids this visit."""
+    """Set (with ``Entry.voided``) when a correction voids this visit; what counts is
+    filtered with ``chains.latest(Visit.entry)``, never with this column."""
 
 
 # --- the data a phone sends (public contract) ----------------------------------------
@@ -242,7 +244,7 @@ async def history(household_ids: list[int]) -> list[Shared]:
         chunk = household_ids[start : start + 5000]
         rows += (
             await Visit.select(Visit.all_columns(), Visit.volunteer.display_name)
-            .where(Visit.household.is_in(chunk))
+            .where(Visit.household.is_in(chunk) & chains.shown(Visit.entry))
             .order_by(Visit.visited_at, ascending=False)
         )
     kept: dict[int, int] = defaultdict(int)
@@ -314,6 +316,25 @@ SAMPLE = {
     "attachments": [],
 }
 
+
+def retract(entry_id: str, data: Any) -> list[Shared]:
+    """The household's copy of a replaced visit, taken back from the phones."""
+    household = data.get("household_id") if isinstance(data, dict) else None
+    if not (isinstance(household, str) and household.isdigit()):
+        return []
+    return [Shared("visit", entry_id, int(household), {})]
+
+
+async def void(entry_id: str) -> list[Shared]:
+    """A voided visit: marked, and sent again to the phones with ``voided: true`` (their
+    history shows it struck through)."""
+    await Visit.update({Visit.voided: True}).where(Visit.entry == uuid.UUID(entry_id))
+    rows = await Visit.select(Visit.all_columns(), Visit.volunteer.display_name).where(
+        Visit.entry == uuid.UUID(entry_id)
+    )
+    return [pulled(r, r["volunteer.display_name"]) for r in rows]
+
+
 KIND = Kind(
     "visit",
     1,
@@ -324,4 +345,5 @@ KIND = Kind(
     history=history,
     stored=stored,
     attachments=(PHOTO,),
+    corrections=Corrections(retract, void),
 )

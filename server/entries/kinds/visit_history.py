@@ -12,6 +12,7 @@ import datetime as dt
 from typing import Any
 
 from server.actor import Actor
+from server.entries import chains
 from server.entries.kinds.visit import Visit, needs_of
 from server.households import service as households
 from server.households.service import HouseholdSummary
@@ -21,12 +22,13 @@ SHOWN = 100
 
 
 async def last_visits(household_ids: list[int]) -> dict[int, dict[str, Any]]:
-    """The latest visit that counts for each household (voided ones do not)."""
+    """The latest visit that counts for each household (of each correction chain, its
+    latest entry; voided ones do not count)."""
     if not household_ids:
         return {}
     rows = (
         await Visit.select()
-        .where(Visit.household.is_in(household_ids) & (Visit.voided == False))  # noqa: E712
+        .where(Visit.household.is_in(household_ids) & chains.latest(Visit.entry))
         .order_by(Visit.visited_at, ascending=False)
     )
     latest: dict[int, dict[str, Any]] = {}
@@ -61,11 +63,12 @@ async def today(actor: Actor) -> list[HouseholdSummary]:
 
 
 async def history(household_id: int) -> dict[str, Any]:
-    """A household page's visits (the latest ``SHOWN``), its last visit that counts and
-    that visit's needs (None before the first)."""
+    """A household page's visits (the latest ``SHOWN``; of a corrected one, its latest
+    values; voided ones marked), its last visit that counts and that visit's needs (None
+    before the first)."""
     visits = (
         await Visit.select(Visit.all_columns(), Visit.volunteer.display_name)
-        .where(Visit.household == household_id)
+        .where((Visit.household == household_id) & chains.shown(Visit.entry))
         .order_by(Visit.visited_at, ascending=False)
         .limit(SHOWN)
     )
