@@ -53,7 +53,7 @@ def test_a_shipped_sample_is_accepted(path, vol1, db, as_user):
     entry = json.loads(path.read_text())
     activity = None
     if "activity_id" in entry["data"]:
-        activity = create_activity(as_user("coord"), area=str(db(area_id, "郧阳区")))
+        activity = create_activity(as_user("coord"), area=str(db(area_id, "郧阳区")), signup="on")
     entry = with_demo_ids(entry, household, companion, activity)
     body = {"device_id": "sample-device", "app_version": "sample", "entries": [entry]}
     response = vol1.post(

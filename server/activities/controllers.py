@@ -11,9 +11,10 @@ from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
-from server.activities import service, signups
+from server.activities import service, signup_form, signups
 from server.activities.schemas import KIND_LABELS, STATUS_LABELS, ActivityDraft
 from server.actor import Actor
+from server.entries import service as entries
 from server.forms import done, form_of
 from server.i18n import gettext
 from server.settings import Settings
@@ -94,10 +95,9 @@ class ActivityController(Controller):
             return await self._form(request, settings, form, None, _message(request, refused), 422)
         return done(f"/activities/{activity_id}")
 
-    @get("/{activity_id:int}")
-    async def show(self, request: AnyRequest, activity_id: FromPath[int]) -> Template:
-        """One activity: what, when, where; the volunteer's standing; for those who
-        manage it, who signed up and who waits."""
+    async def _page(
+        self, request: AnyRequest, activity_id: int, error: str = "", status: int = 200
+    ) -> Template:
         try:
             activity = await service.seen(request.user, activity_id)
         except service.NotFound:
@@ -109,9 +109,26 @@ class ActivityController(Controller):
             "standing": await signups.standing(activity, request.user.id),
             "people": await signups.people(activity_id) if manages else None,
             "saved": request.query_params.get("saved", ""),
+            "signup_form": signup_form.blank(),
+            "error": error,
             **_labels(),
         }
-        return Template("activity.html", context=context)
+        return Template("activity.html", context=context, status_code=status)
+
+    @get("/{activity_id:int}")
+    async def show(self, request: AnyRequest, activity_id: FromPath[int]) -> Template:
+        """One activity: what, when, where; the volunteer's standing; for those who
+        manage it, who signed up and who waits."""
+        return await self._page(request, activity_id)
+
+    @post("/{activity_id:int}/signup", status_code=303)
+    async def signup(self, request: AnyRequest, activity_id: FromPath[int]) -> Template | Redirect:
+        """Sign up or withdraw without the outbox: the same entry, the same ingest path."""
+        entry = signup_form.entry(await form_of(request), activity_id)
+        [result] = await entries.ingest(request.user, [entry], language_of(request))
+        if result.status == "rejected":
+            return await self._page(request, activity_id, result.error, 422)
+        return Redirect(f"/activities/{activity_id}?saved={result.status}", status_code=303)
 
     @get("/{activity_id:int}/edit")
     async def edit(

@@ -14,7 +14,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from server import scope
-from server.activities import publish
+from server.activities import publish, signups
 from server.activities.schemas import ActivityDraft
 from server.activities.tables import KINDS, Activity
 from server.actor import Actor, now
@@ -23,6 +23,7 @@ from server.areas.tables import Team
 from server.audit import service as audit
 from server.db import write_transaction
 from server.i18n import N_
+from server.sync import changelog
 from server.wire import parse_time
 
 MESSAGES = {
@@ -244,13 +245,14 @@ async def change(actor: Actor, activity_id: int, draft: ActivityDraft, zone: Zon
     """Change an activity's details; refused as ``stale`` when the form showed an older
     version, ``not_planned`` once it is cancelled or marked not held.
 
-    Lock order (PostgreSQL): the activity row first, the change counter last, as a
-    sign-up's ingest does."""
+    Lock order (PostgreSQL): the change counter, then the activity row, as a sign-up's
+    ingest takes them."""
     before = await managed(actor, activity_id)
     values = clean(draft, zone)
     area_id, team_id = await _target(actor, draft)
     values.update(area=area_id, team=team_id)
     async with write_transaction():
+        await changelog.lock()
         current = await publish.lock(activity_id)
         if current is None:
             raise NotFound
@@ -270,6 +272,7 @@ async def change(actor: Actor, activity_id: int, draft: ActivityDraft, zone: Zon
             _audited({k: before.get(k) for k in changed}),
             _audited(changed),
         )
+        await signups.fill(activity_id)
         await publish.activity(activity_id)
 
 
@@ -278,6 +281,7 @@ async def set_status(actor: Actor, activity_id: int, status: str) -> None:
     assert status in ("cancelled", "not_held")
     before = await managed(actor, activity_id)
     async with write_transaction():
+        await changelog.lock()
         updated = (
             await Activity.update(
                 {

@@ -3,12 +3,26 @@ ever shipped for weeks: a kind, once listed, stays listed."""
 
 from __future__ import annotations
 
-from server.entries.kinds import check_in, check_out, correction, household_patch, visit
+from server.entries.kinds import (
+    activity_signup,
+    check_in,
+    check_out,
+    correction,
+    household_patch,
+    visit,
+)
 from server.entries.kinds.base import Kind
 from server.sync.changelog import Shared
 
 KINDS: dict[tuple[str, int], Kind] = {
-    kind.key: kind for kind in (visit.KIND, household_patch.KIND, check_in.KIND, check_out.KIND)
+    kind.key: kind
+    for kind in (
+        visit.KIND,
+        household_patch.KIND,
+        activity_signup.KIND,
+        check_in.KIND,
+        check_out.KIND,
+    )
 }
 """The kinds by ``(kind, schema)``."""
 # A correction checks new values with the kind of the entry it replaces: it reads the
