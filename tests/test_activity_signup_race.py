@@ -23,7 +23,7 @@ def test_two_sign_ups_racing_for_the_last_place_give_it_to_exactly_one(db, as_us
     vol1, vol2 = as_user("vol1"), as_user("vol2")
     for _ in range(ROUNDS):
         activity = db(an_activity, {"capacity": 1})
-        results = all_at_once([lambda c=c: sign_up(c, activity) for c in (vol1, vol2)])
+        results = all_at_once([lambda c=c, a=activity: sign_up(c, a) for c in (vol1, vol2)])
         assert sorted(r["code"] for r in results) == ["", "waiting_list"]
         held = db(standings, activity)
         assert (len(held["place"]), len(held["waiting"])) == (1, 1)
