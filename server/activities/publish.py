@@ -6,8 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 from server import scope
+from server.activities import checkin_keys as keys
 from server.activities.tables import Activity, ActivitySeat
-from server.attendance import keys
 from server.db import is_sqlite
 from server.sync import changelog
 from server.sync.tables import SyncChange
