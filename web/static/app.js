@@ -14,6 +14,7 @@ import { clearDrafts, clearWhenStored, keepDrafts } from "./drafts.js";
 import { overlay } from "./overlay.js";
 import { forgetAccount } from "./pages.js";
 import { setUpSearch, skipOfflineSearch } from "./search.js";
+import { setUpFileFields } from "./attachments.js";
 
 const TIMER = 60_000;
 
@@ -146,6 +147,7 @@ function afterCapture({ leaving = false } = {}) {
 function onPage(root) {
   setUpLocation(root);
   prepareForms(root);
+  setUpFileFields(root);
   keepDrafts(root);
   setUpSearch(root);
   overlay();

@@ -8,6 +8,7 @@ import { fingerprint, memberFingerprint } from "./household.js";
 import { formEntry } from "./forms.js";
 import { account, message, say } from "./ui.js";
 import { clearDraft } from "./drafts.js";
+import { clearFileFields, formFiles } from "./attachments.js";
 
 const slot = (name) => document.getElementById(`err-${name.replaceAll(".", "-")}`);
 
@@ -22,7 +23,8 @@ const text = (form, key) => form.dataset[key] || message(key);
 function markError(form, name, text) {
   const target = slot(name) || slot("form");
   if (target && !target.textContent) target.textContent = text;
-  const field = form.elements.namedItem(name);
+  // A photo field or a signature pad posts nothing itself: it names the field it stands for.
+  const field = form.elements.namedItem(name) || form.querySelector(`[data-field-of="${name}"]`);
   // A need level is a group of radios: the group is what is marked.
   const group = field instanceof RadioNodeList ? field[0]?.closest("[role=radiogroup]") : null;
   if (group) group.setAttribute("aria-invalid", "true");
@@ -79,6 +81,7 @@ async function householdPage(form) {
 
 function startFresh(form) {
   form.reset();
+  clearFileFields(form);
   clearErrors(form);
   delete form.dataset.replaces;
   document.getElementById("editing-note")?.remove();
@@ -127,9 +130,10 @@ async function capture(form, onSaved) {
       say(text(form, "unchanged"));
       return;
     }
-    if (!check(form, found)) return;
+    const attached = await formFiles(form);
+    if (!check(form, [...found, ...attached.problems])) return;
     try {
-      await outbox.save(account(), entry, {
+      await outbox.save(account(), entry, { files: attached.files,
         label: form.dataset.householdName || "", replaces: form.dataset.replaces || null });
     } catch (error) {
       notSaved(form, error);

@@ -6,6 +6,7 @@ import * as outbox from "./outbox.js";
 import { forgetAccount, refreshPages } from "./pages.js";
 import { pull } from "./pull.js";
 import * as backoff from "./backoff.js";
+import { sendFiles } from "./uploads.js";
 
 const LOCK = "doorstep-drain";
 const BATCH = 50;
@@ -177,6 +178,18 @@ async function pushAll(account, force = false) {
     await outbox.setMeta("cross_site", null);
     await backoff.reset();
     announce({ type: "progress", account });
+  }
+  const uploads = await sendFiles(account);
+  summary.files = uploads.sent;
+  if (uploads.sent || uploads.refused) announce({ type: "progress", account });
+  if (uploads.failed !== undefined) {
+    const response = uploads.failed;
+    if (response && response.status === 401) {
+      await outbox.setMeta("login_needed", account);
+      return { ...summary, status: "login" };
+    }
+    if (response && response.status === 410) return revoked(account, summary);
+    return failed(summary, [], response, force);
   }
   if (summary.retry && !force) summary.until = await backoff.failed();
   await outbox.prune();

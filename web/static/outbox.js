@@ -6,9 +6,14 @@
 // `body` is the exact JSON sent to the server, written once at save time and never
 // changed, so an entry saved by an older app version goes up byte for byte.
 // `state`: pending | sending | rejected | synced (kept a few days, then pruned).
+//
+// The files an entry lists (photo, signature) wait in their own store, keyed by
+// [entry_id, name]: { entry_id, name, account_id, type, sha256, bytes, body (ArrayBuffer),
+//   state: pending | sent | refused, code, last_error }. They are written in the entry's own
+// transaction and kept as long as the entry is (a restored server is refilled with them too).
 
 const DB_NAME = "doorstep";
-const DB_VERSION = 2; // the database's own version; upgrades are additive
+const DB_VERSION = 3; // the database's own version; upgrades are additive
 const STRICT = { durability: "strict" };
 export const KEEP_SYNCED_DAYS = 7;
 export const UNSENT = ["pending", "sending"];
@@ -45,6 +50,10 @@ function upgrade(db, oldVersion) {
     // What GET /api/sync/pull returned, per account (see pulled.js).
     const pulled = db.createObjectStore("pulled", { keyPath: ["account_id", "kind", "id"] });
     pulled.createIndex("household", ["account_id", "household_id"]);
+  }
+  if (oldVersion < 3) {
+    const files = db.createObjectStore("files", { keyPath: ["entry_id", "name"] });
+    files.createIndex("account", "account_id");
   }
 }
 
@@ -100,24 +109,35 @@ export async function deviceId() {
  * Store a new entry durably and resolve with its record; rejects if the phone could
  * not store it (quota, private mode). `replaces`: a rejected entry this one supersedes.
  * `id`: only for a form the server rendered (its id may already have reached the server).
+ * `files`: [{ name, type, sha256, bytes, body }] (see files.js), kept with the entry and
+ * listed in it.
  */
-export async function save(accountId, entry, { label = "", replaces = null, id = null } = {}) {
-  const tx = await transaction(["entries", "meta"], "readwrite");
+export async function save(accountId, entry, { label = "", replaces = null, id = null, files = [] } = {}) {
+  const tx = await transaction(["entries", "meta", "files"], "readwrite");
   const finished = committed(tx);
   try {
     const meta = tx.objectStore("meta");
     const entries = tx.objectStore("entries");
+    const kept = tx.objectStore("files");
     // A phone a coordinator revoked keeps nothing new: it would never be sent.
     if (await done(meta.get("revoked"))) throw new DOMException("device revoked", "DeviceRevoked");
     const seq = ((await done(meta.get("seq"))) || 0) + 1;
+    const listed = files.map(({ name, sha256, bytes }) => ({ name, sha256, bytes }));
     const sent = { id: id || crypto.randomUUID(), kind: entry.kind, schema: entry.schema,
-      recorded_at: entry.recorded_at, data: entry.data, attachments: entry.attachments || [] };
+      recorded_at: entry.recorded_at, data: entry.data, attachments: listed };
     const record = { ...sent, account_id: String(accountId), seq, body: JSON.stringify(sent),
       state: "pending", attempts: 0, code: "", last_error: "", created_at: new Date().toISOString(),
       synced_at: null, label };
     meta.put(seq, "seq");
     entries.add(record);
-    if (replaces) entries.delete(replaces);
+    for (const file of files) {
+      kept.add({ ...file, entry_id: sent.id, account_id: String(accountId), state: "pending", code: "",
+        last_error: "" });
+    }
+    if (replaces) {
+      entries.delete(replaces);
+      kept.delete(entryFiles(replaces));
+    }
     await finished; // durable on disk before the volunteer is told 已保存
     return record;
   } catch (error) {
@@ -125,6 +145,26 @@ export async function save(accountId, entry, { label = "", replaces = null, id =
     finished.catch(() => undefined);
     throw error;
   }
+}
+
+/** The key range of every file of entry `id`. */
+const entryFiles = (id) => IDBKeyRange.bound([id, ""], [id, "\uffff"]);
+
+/** Every file of `accountId` (with its state), in entry order. */
+export async function files(accountId) {
+  const tx = await transaction("files", "readonly");
+  return done(tx.objectStore("files").index("account").getAll(String(accountId)));
+}
+
+/** Change one file's record (`change(record)` edits it in place), durably. */
+export async function updateFile(entryId, name, change) {
+  const tx = await transaction("files", "readwrite");
+  const store = tx.objectStore("files");
+  const request = store.get([entryId, name]);
+  request.onsuccess = () => {
+    if (request.result) store.put(change(request.result) || request.result);
+  };
+  return committed(tx);
 }
 
 /** Entries of `accountId` after `afterSeq` still to send, in capture order. */
@@ -178,23 +218,28 @@ export async function get(id) {
 
 /** Forget an entry for good (the volunteer confirmed discarding it). */
 export async function discard(id) {
-  const tx = await transaction("entries", "readwrite");
+  const tx = await transaction(["entries", "files"], "readwrite");
   tx.objectStore("entries").delete(id);
+  tx.objectStore("files").delete(entryFiles(id));
   return committed(tx);
 }
 
 /** Wipe every entry of `accountId` (a coordinator revoked this phone: it may be stolen). */
 export async function forget(accountId) {
-  const tx = await transaction("entries", "readwrite");
+  const tx = await transaction(["entries", "files"], "readwrite");
   const range = IDBKeyRange.bound([String(accountId), 0], [String(accountId), Infinity]);
-  const request = tx.objectStore("entries").index("account_seq").openCursor(range);
+  deleteAll(tx.objectStore("entries").index("account_seq").openCursor(range));
+  deleteAll(tx.objectStore("files").index("account").openCursor(String(accountId)));
+  return committed(tx);
+}
+
+function deleteAll(request) {
   request.onsuccess = () => {
     const cursor = request.result;
     if (!cursor) return;
     cursor.delete();
     cursor.continue();
   };
-  return committed(tx);
 }
 
 /** Counts for the badge and the device report: this account's, and the whole phone's backlog. */
@@ -218,12 +263,21 @@ export async function counts(accountId) {
  * comes back as a duplicate).
  */
 export async function resendKept() {
-  const tx = await transaction("entries", "readwrite");
+  const tx = await transaction(["entries", "files"], "readwrite");
   const request = tx.objectStore("entries").index("state").openCursor(IDBKeyRange.only("synced"));
+  const kept = tx.objectStore("files");
   request.onsuccess = () => {
     const cursor = request.result;
     if (!cursor) return;
     cursor.update({ ...cursor.value, state: "pending", synced_at: null });
+    // Its files too: the restored server may lack them.
+    const files = kept.openCursor(entryFiles(cursor.value.id));
+    files.onsuccess = () => {
+      const file = files.result;
+      if (!file) return;
+      file.update({ ...file.value, state: "pending" });
+      file.continue();
+    };
     cursor.continue();
   };
   return committed(tx);
@@ -232,12 +286,22 @@ export async function resendKept() {
 /** Drop acknowledged entries kept longer than KEEP_SYNCED_DAYS. */
 export async function prune(now = Date.now()) {
   const cutoff = new Date(now - KEEP_SYNCED_DAYS * 86_400_000).toISOString();
-  const tx = await transaction("entries", "readwrite");
+  const tx = await transaction(["entries", "files"], "readwrite");
   const request = tx.objectStore("entries").index("state").openCursor(IDBKeyRange.only("synced"));
+  const kept = tx.objectStore("files");
   request.onsuccess = () => {
     const cursor = request.result;
     if (!cursor) return;
-    if (cursor.value.synced_at < cutoff) cursor.delete();
+    if (cursor.value.synced_at < cutoff) {
+      // A file the server never confirmed stays, and with it what it belongs to.
+      const files = kept.getAll(entryFiles(cursor.value.id));
+      const entry = cursor.value.id;
+      files.onsuccess = () => {
+        if (files.result.some((f) => f.state !== "sent")) return;
+        tx.objectStore("entries").delete(entry);
+        kept.delete(entryFiles(entry));
+      };
+    }
     cursor.continue();
   };
   return committed(tx);

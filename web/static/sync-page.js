@@ -32,6 +32,9 @@ async function render() {
   const refused = records.filter((r) => r.state === "rejected");
   const last = await outbox.getMeta(`last_sync:${account()}`);
   document.getElementById("sync-pending").textContent = String(waiting.length);
+  // A file stays on the phone until the server confirmed it (uploads.js).
+  const files = (await outbox.files(account())).filter((f) => f.state !== "sent");
+  document.getElementById("sync-files").textContent = String(files.length);
   document.getElementById("sync-last").textContent = last ? shortTime(last) : message("neverSynced");
   const listed = refused.map((r) => r.id).join(" ");
   const list = document.getElementById("attention-list");

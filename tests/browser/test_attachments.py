@@ -1,0 +1,112 @@
+"""Photos made small on the phone, kept with their entry offline, and sent whole after it."""
+
+from __future__ import annotations
+
+import base64
+import os
+import uuid
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+
+from server.attachments import storage
+from tests.helpers import household_ids_of
+
+pytestmark = pytest.mark.browser
+
+PICK_PHOTO = """async ([width, height, noisy]) => {
+  const canvas = new OffscreenCanvas(width, height);
+  const context = canvas.getContext('2d');
+  if (noisy) {
+    const image = context.createImageData(width, height);
+    for (let at = 0; at < image.data.length; at += 65536) {
+      crypto.getRandomValues(image.data.subarray(at, at + 65536));
+    }
+    context.putImageData(image, 0, 0);
+  } else {
+    const gradient = context.createLinearGradient(0, 0, width, height);
+    gradient.addColorStop(0, '#3366cc');
+    gradient.addColorStop(1, '#ffcc33');
+    context.fillStyle = gradient;
+    context.fillRect(0, 0, width, height);
+  }
+  const blob = await canvas.convertToBlob({ type: noisy ? 'image/png' : 'image/jpeg', quality: 0.95 });
+  const input = document.querySelector('[data-photo] input[type=file]');
+  const transfer = new DataTransfer();
+  transfer.items.add(new File([blob], 'IMG_0001.jpg', { type: blob.type }));
+  input.files = transfer.files;
+  input.dispatchEvent(new Event('change', { bubbles: true }));
+}"""
+
+KEPT_FILES = """async () => {
+  const outbox = await import('/static/outbox.js');
+  const files = await outbox.files(document.body.dataset.account);
+  return files.map((f) => {
+    let text = '';
+    for (const byte of new Uint8Array(f.body)) text += String.fromCharCode(byte);
+    return { entry_id: f.entry_id, name: f.name, state: f.state, sha256: f.sha256, body: btoa(text) };
+  });
+}"""
+
+
+def _server_file(entry_id: str, name: str) -> bytes | None:
+    root = Path(os.environ["DATA_DIR"]) / "attachments"
+    return storage.read(root, uuid.UUID(entry_id), name)
+
+
+def test_a_photo_taken_offline_reaches_the_server_byte_for_byte_after_a_cut_off(
+    phone, context, db, errors
+):
+    [household, *_] = db(household_ids_of, "vol1")
+    phone.log_in("vol1")
+    phone.wait_for_worker()
+    phone.open(f"/households/{household}/visit")
+    context.set_offline(True)
+    phone.page.reload()
+    phone.fill_visit(note="屋顶漏雨，拍照为证")
+    phone.page.evaluate(PICK_PHOTO, [3000, 2250, False])
+    expect(phone.page.locator("[data-photo-state]")).to_contain_text("照片已压缩")
+    phone.save()
+    expect(phone.page.locator("#status")).to_have_text("已保存，待同步")
+    [kept] = phone.page.evaluate(KEPT_FILES)
+    photo = base64.b64decode(kept["body"])
+    assert photo[:3] == b"\xff\xd8\xff" and len(photo) <= 300 * 1024
+    [entry] = [r for r in phone.outbox() if r["id"] == kept["entry_id"]]
+    assert entry["attachments"] == [
+        {"name": "photo", "sha256": kept["sha256"], "bytes": len(photo)}
+    ]
+    cut = []
+
+    def cut_once(route):
+        if route.request.method == "PUT" and not cut:
+            cut.append(route.request.url)
+            route.abort("connectionreset")
+        else:
+            route.continue_()
+
+    context.route("**/api/sync/attachments/**", cut_once)
+    context.set_offline(False)
+    phone.wait_for(lambda: _server_file(kept["entry_id"], "photo") is not None, timeout=30)
+    assert cut, "the first upload was cut off"
+    assert _server_file(kept["entry_id"], "photo") == photo
+    phone.wait_for(lambda: phone.page.evaluate(KEPT_FILES)[0]["state"] == "sent")
+    phone.open("/sync")
+    expect(phone.page.locator("#sync-files")).to_have_text("0")
+    assert errors == []
+
+
+def test_a_photo_over_the_limit_is_refused_before_saving_and_the_form_keeps_what_was_typed(
+    phone, db
+):
+    [household, *_] = db(household_ids_of, "vol1")
+    phone.log_in("vol1")
+    phone.wait_for_worker()
+    phone.open(f"/households/{household}/visit")
+    phone.fill_visit(note="老人腿脚不便")
+    phone.page.evaluate(PICK_PHOTO, [1600, 1600, True])
+    expect(phone.page.locator("#err-photo")).to_contain_text("压缩后仍超过 300 KB")
+    phone.save()
+    expect(phone.page.locator("#status")).to_have_text("尚未保存：请修改标出的内容。")
+    assert phone.page.input_value("#note-health") == "老人腿脚不便"
+    assert phone.outbox() == []
