@@ -31,7 +31,8 @@ PICK_PHOTO = """async ([width, height, noisy]) => {
     context.fillStyle = gradient;
     context.fillRect(0, 0, width, height);
   }
-  const blob = await canvas.convertToBlob({ type: noisy ? 'image/png' : 'image/jpeg', quality: 0.95 });
+  const type = noisy ? 'image/png' : 'image/jpeg';
+  const blob = await canvas.convertToBlob({ type, quality: 0.95 });
   const input = document.querySelector('[data-photo] input[type=file]');
   const transfer = new DataTransfer();
   transfer.items.add(new File([blob], 'IMG_0001.jpg', { type: blob.type }));
@@ -45,7 +46,8 @@ KEPT_FILES = """async () => {
   return files.map((f) => {
     let text = '';
     for (const byte of new Uint8Array(f.body)) text += String.fromCharCode(byte);
-    return { entry_id: f.entry_id, name: f.name, state: f.state, sha256: f.sha256, body: btoa(text) };
+    const { entry_id, name, state, sha256 } = f;
+    return { entry_id, name, state, sha256, body: btoa(text) };
   });
 }"""
 
