@@ -27,6 +27,9 @@ from server.coverage.controllers import CoverageController
 from server.entries.controllers import VisitController
 from server.followups.controllers import FollowUpController
 from server.households.controllers import HouseholdController, HouseholdEditController
+from server.notices.controllers import InboxController, NoticeAdminController
+from server.notify.controllers import NotifySettingsController, PushApiController
+from server.notify.worker import Worker
 from server.pages import static_files
 from server.pages.controllers import STATIC_DIR, PlatformController
 from server.pairings.controllers import PairingController
@@ -48,6 +51,7 @@ def create_app(settings: Settings | None = None) -> protocol.App:
     def configure(engine: JinjaTemplateEngine) -> None:
         engine.engine.globals.update(web.template_globals(settings))
 
+    worker = Worker(settings)
     templates = TemplateConfig(
         directory=ROOT / "web" / "templates",
         engine=JinjaTemplateEngine,
@@ -76,6 +80,10 @@ def create_app(settings: Settings | None = None) -> protocol.App:
             RosterController,
             PairingController,
             ActivityController,
+            NotifySettingsController,
+            InboxController,
+            NoticeAdminController,
+            PushApiController,
             create_static_files_router(path="/static", directories=[STATIC_DIR]),
             create_static_files_router(path="/vendor", directories=[vendor_dir(settings)]),
         ],
@@ -112,8 +120,8 @@ def create_app(settings: Settings | None = None) -> protocol.App:
             path="/schema",
             render_plugins=schema_page.render_plugins(),
         ),
-        on_startup=[db.open_connections],
-        on_shutdown=[db.close_connections],
+        on_startup=[db.open_connections, worker.start],
+        on_shutdown=[worker.stop, db.close_connections],
     )
     app.state.settings = settings
     return app

@@ -18,10 +18,13 @@ from server.audit.tables import AuditLog
 from server.conflicts.tables import HouseholdFlag
 from server.entries.kinds.check_in import CheckIn
 from server.entries.kinds.check_out import CheckOut
+from server.entries.kinds.notice_read import NoticeRead
 from server.entries.kinds.visit import Visit
 from server.entries.tables import Entry, EntryReceipt
 from server.followups.tables import FollowUp, FollowUpNote
 from server.households.tables import Household, HouseholdVersion, Member
+from server.notices.tables import Notice, NoticeRecipient
+from server.notify.tables import Notification, PushSubscription, SmsMessage, SmsOptIn
 from server.pairings.tables import Pairing
 from server.rosters.tables import RosterRecord, RosterUpload
 from server.settings import ROOT
@@ -65,6 +68,13 @@ APP_CONFIG = AppConfig(
         CheckIn,
         CheckOut,
         AttendanceChange,
+        Notice,
+        NoticeRecipient,
+        NoticeRead,
+        PushSubscription,
+        Notification,
+        SmsOptIn,
+        SmsMessage,
     ],
     migration_dependencies=[],
     commands=[],

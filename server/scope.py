@@ -35,7 +35,7 @@ import operator
 from dataclasses import dataclass, field
 from typing import Any
 
-from server.accounts.tables import Account
+from server.accounts.tables import Account, CoordinatorArea
 from server.activities.tables import Activity
 from server.actor import Actor, now
 from server.areas.tables import Area, Team
@@ -415,3 +415,98 @@ async def may_correct(
     if actor.is_admin:
         return True
     return household_id is not None and bool(await households_within_areas(actor, {household_id}))
+
+
+# --- notices and notifications ----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Audiences:
+    """Whom a coordinator may send a notice to: their teams and their areas."""
+
+    teams: list[dict[str, Any]]
+    """``{id, name}`` of the teams in the coordinator's areas."""
+    areas: list[dict[str, Any]]
+    """``{id, name, level}`` of the counties and townships in the coordinator's areas."""
+
+
+async def notice_audiences(actor: Actor) -> Audiences:
+    """The teams and areas ``actor`` may address a notice to (admins: all of them)."""
+    teams = await _narrow(
+        Team.select(Team.id, Team.name).where(Team.retired == False),  # noqa: E712
+        _within(Team.area.path, actor),
+    ).order_by(Team.name)
+    areas = await _narrow(
+        Area.select(Area.id, Area.name, Area.level).where(
+            Area.level.is_in(["county", "township"]) & (Area.retired == False)  # noqa: E712
+        ),
+        _within(Area.path, actor),
+    ).order_by(Area.path)
+    return Audiences(teams=list(teams), areas=list(areas))
+
+
+async def notice_recipients(
+    actor: Actor, audience: str, audience_id: int | None
+) -> tuple[str, list[int]] | None:
+    """The audience's name and the active accounts a notice from ``actor`` reaches.
+
+    ``team``: that team's volunteers and leaders; ``area``: those of every team in the area
+    or under it; ``all``: everyone ``actor`` looks after. None when ``actor`` may not
+    address that team or area.
+    """
+    select = Account.select(Account.id).where(
+        Account.role.is_in(list(LOOKED_AFTER_ROLES)) & (Account.active == True)  # noqa: E712
+    )
+    select = _narrow(select, _within(Account.team.area.path, actor))
+    name = ""
+    if audience == "team":
+        team = await Team.select(Team.name, Team.area.path).where(Team.id == audience_id).first()
+        if team is None or not covers(actor, team["area.path"]):
+            return None
+        name, select = team["name"], select.where(Account.team == audience_id)
+    elif audience == "area":
+        area = await Area.select(Area.name, Area.path).where(Area.id == audience_id).first()
+        if area is None or not covers(actor, area["path"]):
+            return None
+        name, select = area["name"], select.where(under(Account.team.area.path, area["path"]))
+    elif audience != "all" or not actor.is_coordinator:
+        return None
+    return name, sorted(r["id"] for r in await select)
+
+
+async def _coordinator_areas() -> list[tuple[int, str]]:
+    rows = await CoordinatorArea.select(CoordinatorArea.account, CoordinatorArea.area.path).where(
+        CoordinatorArea.account.role.is_in(["coordinator"])
+        & (CoordinatorArea.account.active == True)  # noqa: E712
+    )
+    return [(r["account"], r["area.path"]) for r in rows]
+
+
+async def coordinators_of_households(household_ids: list[int]) -> dict[int, set[int]]:
+    """The coordinators whose areas cover each household (who follow its flags and needs)."""
+    ids = sorted({i for i in household_ids if 0 < i < 2**31}) or [-1]
+    rows = await Household.select(Household.id, Household.village.path).where(
+        Household.id.is_in(ids)
+    )
+    areas = await _coordinator_areas()
+    return {
+        r["id"]: {a for a, path in areas if (r["village.path"] or "").startswith(path)}
+        for r in rows
+    }
+
+
+async def coordinators_of_accounts(account_ids: list[int]) -> dict[int, set[int]]:
+    """The coordinators who look after each account (who follow its phones)."""
+    ids = sorted({i for i in account_ids if 0 < i < 2**31}) or [-1]
+    rows = await Account.select(Account.id, Account.role, Account.team.area.path).where(
+        Account.id.is_in(ids)
+    )
+    areas = await _coordinator_areas()
+    return {
+        r["id"]: {
+            a
+            for a, path in areas
+            if r["role"] in LOOKED_AFTER_ROLES and (r["team.area.path"] or "").startswith(path)
+        }
+        for r in rows
+    }

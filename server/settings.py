@@ -61,6 +61,25 @@ class Settings:
     """Failed logins allowed per account and per address in ``login_window_seconds``."""
     login_window_seconds: int = 900
     """The window of the login rate limit."""
+    vapid_subject: str = ""
+    """The contact in every push's VAPID claims (``mailto:`` or an https URL); unset, the
+    first public origin when it is https, else ``mailto:doorstep@localhost``."""
+    push_concurrency: int = 50
+    """Pushes in flight at once per process (the fan-out's bound)."""
+    push_timeout_seconds: float = 10.0
+    """How long one push may take before it is given up and retried later."""
+    notify_poll_seconds: float = 15.0
+    """How often the worker looks for doorbells other processes scheduled (or that fell due)."""
+    notify_worker: bool = True
+    """Run the background worker that sends push notifications and SMS in this process."""
+    stale_device_days: int = 3
+    """A phone holding unsynced entries this many days is named to its coordinators."""
+    sms_gateway_url: str = ""
+    """An HTTP SMS gateway (POST, JSON); unset, no SMS is ever sent."""
+    sms_gateway_token: str = ""
+    """Sent as ``Authorization: Bearer <token>`` to the gateway."""
+    sms_daily_cap: int = 3
+    """SMS per phone number per local day, at most."""
     extra: dict[str, str] = field(default_factory=dict)
     """Unused settings kept for diagnostics."""
 
@@ -109,4 +128,13 @@ class Settings:
             migrate_on_start=_flag(env.get("MIGRATE_ON_START"), True),
             secure_cookies=_flag(env.get("SECURE_COOKIES"), secure),
             signature_required=_flag(env.get("SIGNATURE_REQUIRED"), False),
+            vapid_subject=env.get("VAPID_SUBJECT") or (origins[0] if secure else ""),
+            push_concurrency=int(env.get("PUSH_CONCURRENCY") or 50),
+            push_timeout_seconds=float(env.get("PUSH_TIMEOUT_SECONDS") or 10),
+            notify_poll_seconds=float(env.get("NOTIFY_POLL_SECONDS") or 15),
+            notify_worker=_flag(env.get("NOTIFY_WORKER"), True),
+            stale_device_days=int(env.get("STALE_DEVICE_DAYS") or 3),
+            sms_gateway_url=env.get("SMS_GATEWAY_URL") or "",
+            sms_gateway_token=env.get("SMS_GATEWAY_TOKEN") or "",
+            sms_daily_cap=int(env.get("SMS_DAILY_CAP") or 3),
         )

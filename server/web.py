@@ -33,8 +33,13 @@ PUBLIC_PATHS = [
     r"^/favicon\.ico$",
 ]
 """Paths served without a session: whole paths (or whole folders), never a mere prefix."""
-CSRF_EXEMPT = [r"^/api/sync/push$", r"^/api/sync/attachments/"]
-"""The form-less writes: the phone's outbox and its files (they prove their origin instead)."""
+CSRF_EXEMPT = [
+    r"^/api/sync/push$",
+    r"^/api/sync/attachments/",
+    r"^/api/push/subscriptions(/delete)?$",
+]
+"""The form-less writes: the phone's outbox, its files and its push subscription, which the
+service worker also sends (they prove their origin instead)."""
 
 
 class SessionRevoked(NotAuthorizedException):

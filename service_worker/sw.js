@@ -3,7 +3,7 @@
 // here (and of the deploy's settings in /sw/config.js), so any change installs anew.
 //
 // Routing: static files cache first; pages network first; entry forms through to the
-// server, else into the outbox; /api/* never cached. Messages from pages go through one
+// server, else into the outbox; /api/* never cached. Push notifications: push.js. Messages from pages go through one
 // dispatcher below.
 
 import { CONFIG } from "/sw/config.js";
@@ -13,6 +13,7 @@ import { entryForm } from "/static/forms.js";
 import { cacheShell, dropOldCaches, htmxFile, shellFile } from "/sw/caches.js";
 import { postEntryForm, postLogout } from "/sw/forms.js";
 import { page } from "/sw/pages.js";
+import { onClick, onPush, onSubscriptionChange } from "/sw/push.js";
 import { drainOrRetry, recache } from "/sw/sync.js";
 
 self.addEventListener("install", (event) => {
@@ -57,8 +58,15 @@ self.addEventListener("sync", (event) => {
 });
 
 self.addEventListener("push", (event) => {
-  // The server rang: it is reachable now, so the back-off does not apply.
-  event.waitUntil(drain({ force: true }));
+  event.waitUntil(onPush(event));
+});
+
+self.addEventListener("notificationclick", (event) => {
+  event.waitUntil(onClick(event));
+});
+
+self.addEventListener("pushsubscriptionchange", (event) => {
+  event.waitUntil(onSubscriptionChange(event));
 });
 
 /** What a page may ask of the worker, by message `type`. */

@@ -16,6 +16,7 @@ import pytest
 from tests.activity_helpers import create_activity
 from tests.admin_helpers import area_id
 from tests.helpers import household_ids_of
+from tests.notice_helpers import notice_to
 from tests.support import ORIGIN
 
 SAMPLES = Path(__file__).parent / "samples"
@@ -35,10 +36,12 @@ def account_id(username):
     return find()
 
 
-def with_demo_ids(entry, household_id, companion_id, activity_id=None):
+def with_demo_ids(entry, household_id, companion_id, activity_id=None, notice_id=None):
     data = dict(entry["data"])
     if "activity_id" in data:
         data["activity_id"] = str(activity_id)
+    if "notice_id" in data:
+        data["notice_id"] = str(notice_id)
     if "household_id" in data:
         data["household_id"] = str(household_id)
     if data.get("companions"):
@@ -54,7 +57,8 @@ def test_a_shipped_sample_is_accepted(path, vol1, db, as_user):
     activity = None
     if "activity_id" in entry["data"]:
         activity = create_activity(as_user("coord"), area=str(db(area_id, "郧阳区")), signup="on")
-    entry = with_demo_ids(entry, household, companion, activity)
+    notice = db(notice_to, "vol1")
+    entry = with_demo_ids(entry, household, companion, activity, notice)
     body = {"device_id": "sample-device", "app_version": "sample", "entries": [entry]}
     response = vol1.post(
         "/api/sync/push",

@@ -15,6 +15,7 @@ from litestar.response import Response
 
 from server import __version__, i18n
 from server.i18n import N_
+from server.notify import vapid
 from server.pages.static_files import STATIC_DIR, shell_urls
 from server.settings import ROOT, Settings
 from server.web import t
@@ -44,6 +45,21 @@ WORKER_MESSAGES = {
     "not_saved_invalid": N_(
         "The visit could not be saved offline: go back, check the form and save again."
     ),
+    # Push notifications: the worker's own words for each kind (a push carries no text).
+    "push_default": N_("Doorstep: something new"),
+    "push_body": N_("Tap to open."),
+    "push_notice": N_("New notice"),
+    "push_notice_urgent": N_("Urgent notice"),
+    "push_pairing": N_("New households paired with you"),
+    "push_flagged": N_("Entries to check"),
+    "push_urgent_need": N_("An urgent need was reported"),
+    "push_stale_phone": N_("A phone has not synced for days"),
+    "push_reminder_24h": N_("Activity tomorrow"),
+    "push_reminder_2h": N_("Activity in two hours"),
+    "push_activity_new": N_("New activity"),
+    "push_activity_changed": N_("An activity changed"),
+    "push_activity_cancelled": N_("An activity was cancelled"),
+    "push_waitlist_promoted": N_("You have a place at an activity"),
 }
 """What the worker writes itself (the offline page, a form it could not store)."""
 
@@ -133,6 +149,7 @@ class PlatformController(Controller):
             "htmxIntegrity": settings.htmx_integrity,
             "shell": static_files(),
             "messages": worker_messages(),
+            "vapidPublicKey": (await vapid.keys()).public_key,
         }
         return _worker_script(f"export const CONFIG = {json.dumps(config)};\n", settings)
 

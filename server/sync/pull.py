@@ -27,7 +27,7 @@ MAX_LIMIT = 2000
 class Change(Struct):
     """The latest state of one object; ``deleted`` (with empty ``data``) means drop it."""
 
-    kind: Literal["household", "visit", "entry", "activity"]
+    kind: Literal["household", "visit", "entry", "activity", "notice"]
     id: str
     version: int
     """For a household: the version a ``household_patch`` gives as ``base_version``."""
@@ -117,6 +117,9 @@ scope: the phone replaces what it pulled before. Keep pulling while `more` is tr
 - `entry` (`id`: the entry id; the volunteer's own stored entries): `{kind, schema,
   recorded_at, status: accepted|conflict, flag, household_id, data, superseded_by, voided}`
   with `data` as sent; `superseded_by`: the correction that replaced or voided it, or null.
+- `notice` (`id`: the notice id; the volunteer's inbox): `{title, body, urgent, sent_at,
+  author, read}`; `read` turns true once a `notice_read` entry of theirs is stored. A page
+  that carries a notice counts it as delivered to the volunteer's phone.
 
 A `correction` rewrites the copies: the visit it replaced comes as a tombstone and the
 correction (its id) as a `visit` with the new values; a voided visit comes again with
@@ -203,6 +206,8 @@ class PullController(Controller):
             )
             for r in rows
         ]
+        notices = [int(r["object_id"]) for r in rows if r["kind"] == "notice" and not r["deleted"]]
+        await service.notices_pulled(request.user.id, notices)
         last = rows[-1]["seq"] if rows else after
         return _encode(
             request, PullResult(changes=changes, cursor=f"{epoch}.{last}", more=more, epoch=epoch)

@@ -9,6 +9,7 @@ from typing import Any
 from server.accounts import service as accounts
 from server.actor import now
 from server.db import write_transaction
+from server.notices.tables import NoticeRecipient
 from server.sync.tables import Device
 from server.system import service as system
 
@@ -84,3 +85,13 @@ async def epoch(state: Any) -> str:
     if "epoch" not in state:
         state.epoch = await system.epoch()
     return state.epoch
+
+
+async def notices_pulled(account_id: int, notice_ids: list[int]) -> None:
+    """A phone of the account pulled these notices: they reached it (the sender counts it)."""
+    if notice_ids:
+        await NoticeRecipient.update({NoticeRecipient.delivered_at: now()}).where(
+            (NoticeRecipient.account == account_id)
+            & NoticeRecipient.notice.is_in(notice_ids)
+            & NoticeRecipient.delivered_at.is_null()
+        )

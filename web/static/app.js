@@ -15,6 +15,7 @@ import { overlay } from "./overlay.js";
 import { forgetAccount } from "./pages.js";
 import { setUpSearch, skipOfflineSearch } from "./search.js";
 import { setUpFileFields } from "./attachments.js";
+import { recordReading, refreshInbox } from "./inbox.js";
 
 const TIMER = 60_000;
 
@@ -153,7 +154,10 @@ function onPage(root) {
   overlay();
   browserNotices();
   refreshBadge();
+  refreshInbox();
+  recordReading(offlineCapable, afterCapture);
   if (document.getElementById("sync-page")) import("./sync-page.js").then((m) => m.show(sync));
+  if (document.getElementById("push-settings")) import("./push-settings.js").then((m) => m.show());
 }
 
 /**
@@ -177,7 +181,11 @@ async function start() {
   setUpCapture(offlineCapable, afterCapture);
   document.addEventListener("submit", logOut, true);
   window.addEventListener("submit", confirmFirst, true);
-  document.addEventListener("doorstep:synced", (event) => { overlay(); tellConflicts(event.detail); });
+  document.addEventListener("doorstep:synced", (event) => {
+    overlay();
+    refreshInbox();
+    tellConflicts(event.detail);
+  });
   onPage(document);
   document.addEventListener("htmx:afterSettle", () => onPage(document));
   if (!window.indexedDB) return;

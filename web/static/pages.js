@@ -4,18 +4,18 @@
 
 import * as outbox from "./outbox.js";
 import * as pulled from "./pulled.js";
-import { reset } from "./pull.js";
+import { NOTICE, reset } from "./pull.js";
 
-const FIXED = ["/", "/households", "/sync"];
+const FIXED = ["/", "/households", "/inbox", "/sync"];
 /** The pages listing households (今天, 住户): any change may show on them. */
 const LISTS = ["/", "/households"];
 const PER_HOUSEHOLD = ["", "/visit", "/edit"];
 const PARALLEL = 4;
 const HOUSEHOLD_PAGE = /^\/households\/(\d+)(?:\/|$)/;
 
-/** Every page of a scope (the paths the worker keeps). */
-export function scopePaths(householdIds) {
-  return [...FIXED, ...householdPaths(householdIds)];
+/** Every page of a scope (the paths the worker keeps): the inbox's notices too. */
+export function scopePaths(householdIds, noticeIds = []) {
+  return [...FIXED, ...householdPaths(householdIds), ...noticeIds.map((id) => `/inbox/${id}`)];
 }
 
 function householdPaths(householdIds) {
@@ -26,10 +26,13 @@ function householdPaths(householdIds) {
  * The pages to fetch again: all of them (`touched` null), else the lists and the pages of
  * the touched households still in the scope (a household that left is dropped anyway).
  */
-function pathsFor(householdIds, touched) {
-  if (!touched) return scopePaths(householdIds);
+function pathsFor(householdIds, noticeIds, touched) {
+  if (!touched) return scopePaths(householdIds, noticeIds);
   const inScope = new Set(householdIds.map(String));
-  return [...LISTS, ...householdPaths([...new Set(touched.map(String))].filter((id) => inScope.has(id)))];
+  const named = [...new Set(touched.map(String))];
+  const notices = named.filter((t) => t.startsWith(NOTICE)).map((t) => `/inbox/${t.slice(NOTICE.length)}`);
+  return [...LISTS, ...(notices.length ? ["/inbox", ...notices] : []),
+    ...householdPaths(named.filter((id) => inScope.has(id)))];
 }
 
 async function dropLeft(cache, householdIds) {
@@ -83,9 +86,10 @@ export function refreshPages(account, touched = null) {
     // Logged out or revoked meanwhile: opening the cache would only make it again.
     if ((await outbox.getMeta("account")) !== account || (await outbox.getMeta("revoked"))) return false;
     const householdIds = await pulled.householdIds(account);
+    const noticeIds = (await pulled.ofKind(account, "notice")).map((r) => r.id);
     const cache = await caches.open(outbox.PAGES_CACHE);
     await dropLeft(cache, householdIds);
-    const queue = pathsFor(householdIds, touched);
+    const queue = pathsFor(householdIds, noticeIds, touched);
     let complete = true;
     const worker = async () => {
       while (queue.length && complete) {

@@ -4,6 +4,9 @@
 import * as outbox from "./outbox.js";
 import * as pulled from "./pulled.js";
 
+/** How `touched` names a notice (its pages are the inbox and its own, not a household's). */
+export const NOTICE = "notice:";
+
 const PAGE = 500;
 const FETCH_TIMEOUT = 60_000;
 const MAX_PAGES = 1000;
@@ -73,7 +76,8 @@ export async function pull(account) {
     await outbox.setMeta(`cursor:${account}`, cursor);
     changes += body.changes.length;
     for (const change of body.changes) {
-      touched.add(String(change.kind === "household" ? change.id : change.data?.household_id ?? ""));
+      if (change.kind === "notice") touched.add(`${NOTICE}${change.id}`);
+      else touched.add(String(change.kind === "household" ? change.id : change.data?.household_id ?? ""));
     }
     if (!body.more) return { status: "done", changes, resend, touched: [...touched] };
   }

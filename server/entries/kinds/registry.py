@@ -9,6 +9,7 @@ from server.entries.kinds import (
     check_out,
     correction,
     household_patch,
+    notice_read,
     visit,
 )
 from server.entries.kinds.base import Kind
@@ -22,6 +23,7 @@ KINDS: dict[tuple[str, int], Kind] = {
         activity_signup.KIND,
         check_in.KIND,
         check_out.KIND,
+        notice_read.KIND,
     )
 }
 """The kinds by ``(kind, schema)``."""
