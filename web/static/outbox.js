@@ -122,6 +122,13 @@ export async function save(accountId, entry, { label = "", replaces = null, id =
     // A phone a coordinator revoked keeps nothing new: it would never be sent.
     if (await done(meta.get("revoked"))) throw new DOMException("device revoked", "DeviceRevoked");
     const seq = ((await done(meta.get("seq"))) || 0) + 1;
+    if (replaces) {
+      // The corrected entry keeps the files of the one it replaces, unless new ones were chosen.
+      const earlier = await done(kept.getAll(entryFiles(replaces)));
+      const chosen = new Set(files.map((f) => f.name));
+      files = [...files, ...earlier.filter((f) => !chosen.has(f.name))
+        .map(({ name, type, sha256, bytes, body }) => ({ name, type, sha256, bytes, body }))];
+    }
     const listed = files.map(({ name, sha256, bytes }) => ({ name, sha256, bytes }));
     const sent = { id: id || crypto.randomUUID(), kind: entry.kind, schema: entry.schema,
       recorded_at: entry.recorded_at, data: entry.data, attachments: listed };
