@@ -33,6 +33,7 @@ from server.notify.worker import Worker
 from server.pages import static_files
 from server.pages.controllers import STATIC_DIR, PlatformController
 from server.pairings.controllers import PairingController
+from server.review.controllers import ReviewController
 from server.rosters.controllers import RosterController
 from server.settings import ROOT, Settings
 from server.sync.controllers import SyncController
@@ -64,6 +65,7 @@ def create_app(settings: Settings | None = None) -> protocol.App:
             ConflictController,
             FollowUpController,
             CoverageController,
+            ReviewController,
             HouseholdEditController,
             VisitController,
             PlatformController,

@@ -168,6 +168,20 @@ async def households_within_areas(actor: Actor, household_ids: set[int]) -> set[
     return {r["id"] for r in rows}
 
 
+def reviewed(actor: Actor, place: Any) -> Any | None:
+    """A where-clause on an entry kind's table for the review lists (coordinators'): rows
+    whose place -- the area path ``place`` reaches, the household's village or the
+    activity's area -- lies in ``actor``'s areas; None for all, nothing for volunteers."""
+    if not actor.is_coordinator:
+        return place.is_null() & place.is_not_null()
+    return _within(place, actor)
+
+
+def teams(actor: Actor) -> Any | None:
+    """A where-clause on Team: the teams of ``actor``'s areas; None for all."""
+    return _within(Team.area.path, actor)
+
+
 def flags(actor: Actor) -> Any | None:
     """A where-clause on HouseholdFlag: flags on households of ``actor``'s areas."""
     if not actor.is_coordinator:

@@ -1,0 +1,1 @@
+"""Coordinators' review lists: entries of every kind, flagged entries, phones sitting on data."""
