@@ -35,6 +35,15 @@ async function render() {
   // A file stays on the phone until the server confirmed it (uploads.js).
   const files = (await outbox.files(account())).filter((f) => f.state !== "sent");
   document.getElementById("sync-files").textContent = String(files.length);
+  // A file the server refused stays on the phone, with what the server said (its words).
+  const refusedFiles = files.filter((f) => f.state === "refused").map((f) => {
+    const row = document.createElement("li");
+    row.className = "error";
+    const entry = records.find((r) => r.id === f.entry_id);
+    row.textContent = `${(entry && entry.label) || f.name} · ${f.last_error || f.code}`;
+    return row;
+  });
+  document.getElementById("sync-files-refused").replaceChildren(...refusedFiles);
   document.getElementById("sync-last").textContent = last ? shortTime(last) : message("neverSynced");
   const listed = refused.map((r) => r.id).join(" ");
   const list = document.getElementById("attention-list");
