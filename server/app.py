@@ -22,6 +22,7 @@ from server.accounts.join import JoinController
 from server.activities.controllers import ActivityController
 from server.areas.controllers import AdminHomeController, AreaAdminController, TeamAdminController
 from server.attachments.controllers import AttachmentController
+from server.catalogues.controllers import CatalogueController
 from server.conflicts.controllers import ConflictController
 from server.coverage.controllers import CoverageController
 from server.entries.controllers import VisitController
@@ -80,6 +81,7 @@ def create_app(settings: Settings | None = None) -> protocol.App:
             AccountAdminController,
             JoinController,
             RosterController,
+            CatalogueController,
             PairingController,
             ActivityController,
             NotifySettingsController,

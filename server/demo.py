@@ -11,6 +11,7 @@ from server.accounts import service as accounts
 from server.accounts.tables import Account
 from server.areas.tables import Area, Team
 from server.audit import service as audit
+from server.catalogues import service as catalogues
 from server.db import write_transaction
 from server.entries import service as entries
 from server.households.tables import Household, Member
@@ -72,6 +73,33 @@ DEMO_ACCOUNTS = [
     DemoAccount("vol4", "陈小兰", "volunteer", "房县志愿服务队", ("下店子村", "宝丰村")),
 ]
 HOUSEHOLDS_EACH = 15
+CATALOGUES = {
+    "medicine": [
+        ("硝苯地平缓释片", "10mg×30片", "盒"),
+        ("二甲双胍片", "0.5g×60片", "盒"),
+        ("阿司匹林肠溶片", "100mg×30片", "盒"),
+        ("复方丹参滴丸", "27mg×180丸", "瓶"),
+        ("布洛芬缓释胶囊", "0.3g×20粒", "盒"),
+    ],
+    "supplies": [
+        ("写字本", "", "本"),
+        ("棉袄", "儿童款", "件"),
+        ("奶粉", "900g", "罐"),
+        ("糖果", "500g", "袋"),
+        ("书包", "", "个"),
+        ("大米", "10kg", "袋"),
+        ("食用油", "5L", "桶"),
+    ],
+    "products": [
+        ("绿茶", "", "斤"),
+        ("土鸡蛋", "", "个"),
+        ("香菇", "干货", "斤"),
+        ("土鸡", "", "只"),
+        ("核桃", "", "斤"),
+        ("蜂蜜", "", "斤"),
+    ],
+}
+"""What the demo's catalogues hold: (name, specification, unit)."""
 
 
 async def _areas() -> dict[str, int]:
@@ -200,8 +228,18 @@ async def load(password: str) -> bool:
                     account_id,
                     await _households(rng, areas, account_id, spec),
                 )
+    await _catalogues()
     await _past_visits(rng, volunteers)
     return True
+
+
+async def _catalogues() -> None:
+    coordinator = await Account.select(Account.id).where(Account.username == "coord").first()
+    actor = await accounts.load_actor(coordinator["id"])
+    assert actor is not None
+    for catalogue, items in CATALOGUES.items():
+        rows = [{"name": n, "specification": s, "unit": u} for n, s, u in items]
+        await catalogues.add_rows(actor, catalogue, rows)
 
 
 async def _past_visits(rng: random.Random, volunteers: dict[str, tuple[int, list[int]]]) -> None:

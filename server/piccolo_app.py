@@ -15,10 +15,14 @@ from server.areas.tables import Area, Team
 from server.attachments.tables import EntryAttachment
 from server.attendance.tables import AttendanceChange, CheckinKey
 from server.audit.tables import AuditLog
+from server.catalogues.tables import CatalogueItem
 from server.conflicts.tables import HouseholdFlag
 from server.entries.kinds.check_in import CheckIn
 from server.entries.kinds.check_out import CheckOut
 from server.entries.kinds.notice_read import NoticeRead
+from server.entries.kinds.medicine_delivery import MedicineDelivery, MedicineDeliveryItem
+from server.entries.kinds.purchase import Purchase
+from server.entries.kinds.supply_handout import SupplyHandout, SupplyHandoutItem
 from server.entries.kinds.visit import Visit
 from server.entries.tables import Entry, EntryReceipt
 from server.followups.tables import FollowUp, FollowUpNote
@@ -75,6 +79,12 @@ APP_CONFIG = AppConfig(
         Notification,
         SmsOptIn,
         SmsMessage,
+        CatalogueItem,
+        MedicineDelivery,
+        MedicineDeliveryItem,
+        SupplyHandout,
+        SupplyHandoutItem,
+        Purchase,
     ],
     migration_dependencies=[],
     commands=[],

@@ -15,6 +15,7 @@ import pytest
 
 from tests.activity_helpers import create_activity
 from tests.admin_helpers import area_id
+from tests.catalogue_helpers import CATALOGUE_OF, item_ids, member_ids, with_demo_rows
 from tests.helpers import household_ids_of
 from tests.notice_helpers import notice_to
 from tests.support import ORIGIN
@@ -59,6 +60,10 @@ def test_a_shipped_sample_is_accepted(path, vol1, db, as_user):
         activity = create_activity(as_user("coord"), area=str(db(area_id, "郧阳区")), signup="on")
     notice = db(notice_to, "vol1")
     entry = with_demo_ids(entry, household, companion, activity, notice)
+    entry = with_demo_ids(entry, household, companion, activity)
+    if entry["kind"] in CATALOGUE_OF:
+        items = list(db(item_ids, CATALOGUE_OF[entry["kind"]]).values())
+        entry = with_demo_rows(entry, items, db(member_ids, household)[0])
     body = {"device_id": "sample-device", "app_version": "sample", "entries": [entry]}
     response = vol1.post(
         "/api/sync/push",

@@ -103,6 +103,8 @@ class Lookups:
     entries' time windows, such as a check-in's."""
     chains: Chains = field(default_factory=Chains)
     """The correction chains the batch's corrections name, as the batch changes them."""
+    extra: dict[Any, Any] = field(default_factory=dict)
+    """What the kinds' own ``preload`` read for the batch, by that function."""
 
 
 @dataclass

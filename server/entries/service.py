@@ -89,9 +89,18 @@ async def _lookups(
             for companion in named if isinstance(named, list) else ():
                 if (account := id_of(companion)) is not None:
                     companions.add(account)
-    return Lookups(
+    lookups = Lookups(
         await scope.recording_scopes(actor, household_ids), await active_accounts(companions)
     )
+    named: dict[Any, list[dict[str, Any]]] = {}
+    for p in prepared:
+        if p.result is None and p.entry is not None:
+            preload = registry.KINDS[(p.entry.kind, p.entry.schema)].preload
+            if preload is not None:
+                named.setdefault(preload, []).append(p.entry.data)
+    for preload, datas in named.items():
+        lookups.extra[preload] = await preload(datas)
+    return lookups
 
 
 def _problem_result(language: str, sent_id: str, problem: Problem) -> EntryResult:

@@ -13,6 +13,8 @@ from litestar.response import Response
 from msgspec import Struct
 
 from server.actor import Actor
+from server.catalogues.tables import CatalogueItem
+from server.catalogues.tables import pulled as pulled_item
 from server.settings import Settings
 from server.sync import service
 from server.sync.controllers import cross_site
@@ -28,6 +30,7 @@ class Change(Struct):
     """The latest state of one object; ``deleted`` (with empty ``data``) means drop it."""
 
     kind: Literal["household", "visit", "entry", "activity", "notice"]
+    kind: Literal["household", "visit", "entry", "activity", "catalogue_item"]
     id: str
     version: int
     """For a household: the version a ``household_patch`` gives as ``base_version``."""
@@ -66,9 +69,10 @@ def parse_cursor(cursor: str, epoch: str) -> tuple[int, bool] | None:
 
 
 async def changes_since(
-    volunteer_id: int, after: int, limit: int, snapshot: bool
+    volunteer_id: int, after: int, limit: int, snapshot: bool, catalogues: bool = True
 ) -> tuple[list[dict[str, Any]], bool]:
-    """Up to ``limit`` of the volunteer's change rows after ``after``, and whether more wait.
+    """Up to ``limit`` of the volunteer's change rows after ``after``, and whether more wait
+    (with the catalogues' changes unless ``catalogues`` is false).
 
     A snapshot's first page leaves tombstones out: the phone starts from nothing.
     """
@@ -88,7 +92,32 @@ async def changes_since(
         .order_by(SyncChange.seq)
         .limit(limit + 1)
     )
+    if catalogues:
+        rows = sorted([*rows, *await catalogue_since(after, limit + 1)], key=lambda r: r["seq"])
     return rows[:limit], len(rows) > limit
+
+
+async def catalogue_since(after: int, limit: int) -> list[dict[str, Any]]:
+    """Up to ``limit`` catalogue items changed after ``after``, as change rows: every phone
+    holds the whole catalogues (retired items too, marked, so older entries keep their
+    names), numbered from the same counter as the volunteer's own rows."""
+    items = (
+        await CatalogueItem.select()
+        .where(CatalogueItem.seq > after)
+        .order_by(CatalogueItem.seq)
+        .limit(limit)
+    )
+    return [
+        {
+            "seq": item["seq"],
+            "kind": "catalogue_item",
+            "object_id": str(item["id"]),
+            "version": item["version"],
+            "deleted": False,
+            "data": msgspec.json.encode(pulled_item(item)).decode(),
+        }
+        for item in items
+    ]
 
 
 def _encode(request: Request, result: PullResult) -> Response:
@@ -120,6 +149,10 @@ scope: the phone replaces what it pulled before. Keep pulling while `more` is tr
 - `notice` (`id`: the notice id; the volunteer's inbox): `{title, body, urgent, sent_at,
   author, read}`; `read` turns true once a `notice_read` entry of theirs is stored. A page
   that carries a notice counts it as delivered to the volunteer's phone.
+- `catalogue_item` (`id`: the item id entries name as `item_id`; `version` rises with each
+  change): `{catalogue: medicine|supplies|products, name, specification, unit, retired}`.
+  Every phone gets the whole catalogues; a retired item is no longer offered in forms but
+  stays valid for entries. Items are never deleted.
 
 A `correction` rewrites the copies: the visit it replaced comes as a tombstone and the
 correction (its id) as a `visit` with the new values; a voided visit comes again with
@@ -194,7 +227,9 @@ class PullController(Controller):
             return refuse(request, 400, "bad_cursor")
         after, snapshot = parsed
         page = max(1, min(limit, MAX_LIMIT))
-        rows, more = await changes_since(request.user.id, after, page, snapshot)
+        # A coordinator records online, from the server's pages: no offline scope to hold.
+        offline = not request.user.is_coordinator
+        rows, more = await changes_since(request.user.id, after, page, snapshot, offline)
         changes = [
             Change(
                 kind=r["kind"],

@@ -101,6 +101,10 @@ class Kind:
     corrections: Corrections | None = None
     """How a ``correction`` replaces or voids its entries; None: they cannot be corrected
     (``not_correctable``), as a household edit, which is fixed by another edit."""
+    preload: Callable[[list[dict[str, Any]]], Awaitable[Any]] | None = None
+    """Reads what the batch's entries of this kind name, once for the whole batch (given
+    their ``data``); kinds sharing the function share one call. Its result is in
+    ``Prepared.lookups.extra[preload]``."""
 
     @property
     def key(self) -> tuple[str, int]:

@@ -10,6 +10,9 @@ from server.entries.kinds import (
     correction,
     household_patch,
     notice_read,
+    medicine_delivery,
+    purchase,
+    supply_handout,
     visit,
 )
 from server.entries.kinds.base import Kind
@@ -24,6 +27,9 @@ KINDS: dict[tuple[str, int], Kind] = {
         check_in.KIND,
         check_out.KIND,
         notice_read.KIND,
+        medicine_delivery.KIND,
+        supply_handout.KIND,
+        purchase.KIND,
     )
 }
 """The kinds by ``(kind, schema)``."""
