@@ -83,3 +83,25 @@ def test_a_purchase_time_after_its_save_is_refused(vol1, db):
     entry = purchase_entry(household, tea, bought_at="2026-11-25T10:00:00+08:00")
     [result] = push_results(vol1, [entry])
     assert (result["status"], result["code"]) == ("rejected", "event_after_save")
+
+
+def test_a_correction_replaces_a_purchase_and_its_new_product_is_checked(vol1, db):
+    from tests.builders import correction_entry
+
+    [household, *_] = db(household_ids_of, "vol1")
+    products = db(item_ids, "products")
+    first = purchase_entry(household, products["绿茶"])
+    push_results(vol1, [first])
+    fixed = {**first["data"], "item_id": products["蜂蜜"], "amount_fen": 3000}
+    foreign = {**first["data"], "item_id": db(item_ids, "supplies")["写字本"]}
+    results = push_results(
+        vol1, [correction_entry(first["id"], foreign), correction_entry(first["id"], fixed)]
+    )
+    assert [(r["status"], r["code"]) for r in results] == [
+        ("rejected", "wrong_catalogue"),
+        ("accepted", ""),
+    ]
+    assert [(str(r["item"]), r["amount_fen"]) for r in db(purchases)] == [
+        (products["绿茶"], 1250),
+        (products["蜂蜜"], 3000),
+    ]

@@ -17,6 +17,7 @@ import msgspec
 from msgspec import Meta
 
 from server.catalogues.tables import CatalogueItem
+from server.entries.kinds.base import Corrections
 from server.entries.prepared import Prepared, Problem, decode_problem, id_of
 from server.households.tables import Member
 from server.i18n import N_
@@ -96,6 +97,8 @@ class Catalogued:
     """Each named item's catalogue."""
     members: dict[uuid.UUID, int] = field(default_factory=dict)
     """Each named member's household."""
+    asked: tuple[set[int], set[uuid.UUID]] = field(default_factory=lambda: (set(), set()))
+    """The item and member ids looked up (found or not)."""
 
 
 def _member_id(value: Any) -> uuid.UUID | None:
@@ -105,8 +108,7 @@ def _member_id(value: Any) -> uuid.UUID | None:
         return None
 
 
-async def preload(datas: list[dict[str, Any]]) -> Catalogued:
-    """The items and members a batch's entries name (two queries for the whole batch)."""
+def _named(datas: list[dict[str, Any]]) -> tuple[set[int], set[uuid.UUID]]:
     item_ids: set[int] = set()
     member_ids: set[uuid.UUID] = set()
     for data in datas:
@@ -116,24 +118,39 @@ async def preload(datas: list[dict[str, Any]]) -> Catalogued:
                 item_ids.add(item)
         if (member := _member_id(data.get("member_id"))) is not None:
             member_ids.add(member)
-    found = Catalogued()
+    return item_ids, member_ids
+
+
+async def _read(found: Catalogued, item_ids: set[int], member_ids: set[uuid.UUID]) -> None:
+    item_ids, member_ids = item_ids - found.asked[0], member_ids - found.asked[1]
     if item_ids:
         rows = await CatalogueItem.select(CatalogueItem.id, CatalogueItem.catalogue).where(
             CatalogueItem.id.is_in(sorted(item_ids))
         )
-        found.items = {r["id"]: r["catalogue"] for r in rows}
+        found.items.update({r["id"]: r["catalogue"] for r in rows})
     if member_ids:
         rows = await Member.select(Member.id, Member.household).where(
             Member.id.is_in(sorted(member_ids))
         )
-        found.members = {uuid.UUID(str(r["id"])): r["household"] for r in rows}
+        found.members.update({uuid.UUID(str(r["id"])): r["household"] for r in rows})
+    found.asked[0].update(item_ids)
+    found.asked[1].update(member_ids)
+
+
+async def preload(datas: list[dict[str, Any]]) -> Catalogued:
+    """The items and members a batch's entries name (two queries for the whole batch)."""
+    found = Catalogued()
+    await _read(found, *_named(datas))
     return found
 
 
-def lookups_of(prepared: Prepared) -> Catalogued:
-    """The batch's catalogue lookups (``preload``'s result)."""
-    assert prepared.lookups is not None
-    return prepared.lookups.extra[preload]
+async def lookups_of(prepared: Prepared) -> Catalogued:
+    """The batch's catalogue lookups (``preload``'s result), with what this entry names
+    read now if the batch did not (a correction's new values)."""
+    assert prepared.lookups is not None and prepared.entry is not None
+    found = prepared.lookups.extra.setdefault(preload, Catalogued())
+    await _read(found, *_named([prepared.entry.data]))
+    return found
 
 
 def item_problem(found: Catalogued, item_id: str, catalogue: str, where: str) -> Problem | None:
@@ -165,3 +182,8 @@ def scope_problem(prepared: Prepared, household_id: int) -> Problem | None:
     if reach == "flag":
         prepared.flag = "pairing_ended"
     return None
+
+
+CORRECTIONS = Corrections(retract=lambda entry_id, data: [])
+"""These kinds share nothing beyond their author's own copy of the entry, which the
+correction path rewrites itself: nothing to take back from other phones."""

@@ -164,7 +164,7 @@ async def prepare(actor: Actor, prepared: Prepared) -> Problem | None:
     )
     if when is None:
         return problem
-    found = catalogued.lookups_of(prepared)
+    found = await catalogued.lookups_of(prepared)
     for index, line in enumerate(delivery.items):
         where = f"items[{index}]"
         if problem := catalogued.item_problem(found, line.item_id, "medicine", f"{where}.item_id"):
@@ -217,4 +217,5 @@ KIND = Kind(
     MESSAGES,
     SAMPLE,
     preload=catalogued.preload,
+    corrections=catalogued.CORRECTIONS,
 )

@@ -106,7 +106,7 @@ async def prepare(actor: Actor, prepared: Prepared) -> Problem | None:
     when, problem = catalogued.event_time(purchase.bought_at, prepared.recorded_at, "bought_at")
     if when is None:
         return problem
-    found = catalogued.lookups_of(prepared)
+    found = await catalogued.lookups_of(prepared)
     if problem := catalogued.item_problem(found, purchase.item_id, "products", "item_id"):
         return problem
     if problem := catalogued.scope_problem(prepared, int(purchase.household_id)):
@@ -133,4 +133,13 @@ SAMPLE = {
     "attachments": [],
 }
 
-KIND = Kind("purchase", 1, PurchaseV1, prepare, MESSAGES, SAMPLE, preload=catalogued.preload)
+KIND = Kind(
+    "purchase",
+    1,
+    PurchaseV1,
+    prepare,
+    MESSAGES,
+    SAMPLE,
+    preload=catalogued.preload,
+    corrections=catalogued.CORRECTIONS,
+)

@@ -143,7 +143,7 @@ async def prepare(actor: Actor, prepared: Prepared) -> Problem | None:
     when, problem = catalogued.event_time(handout.handed_at, prepared.recorded_at, "handed_at")
     if when is None:
         return problem
-    found = catalogued.lookups_of(prepared)
+    found = await catalogued.lookups_of(prepared)
     for index, line in enumerate(handout.items):
         where = f"items[{index}].item_id"
         if problem := catalogued.item_problem(found, line.item_id, "supplies", where):
@@ -182,4 +182,5 @@ KIND = Kind(
     MESSAGES,
     SAMPLE,
     preload=catalogued.preload,
+    corrections=catalogued.CORRECTIONS,
 )
