@@ -19,8 +19,8 @@ from server.catalogues.tables import CatalogueItem
 from server.conflicts.tables import HouseholdFlag
 from server.entries.kinds.check_in import CheckIn
 from server.entries.kinds.check_out import CheckOut
-from server.entries.kinds.notice_read import NoticeRead
 from server.entries.kinds.medicine_delivery import MedicineDelivery, MedicineDeliveryItem
+from server.entries.kinds.notice_read import NoticeRead
 from server.entries.kinds.purchase import Purchase
 from server.entries.kinds.supply_handout import SupplyHandout, SupplyHandoutItem
 from server.entries.kinds.visit import Visit

@@ -60,7 +60,6 @@ def test_a_shipped_sample_is_accepted(path, vol1, db, as_user):
         activity = create_activity(as_user("coord"), area=str(db(area_id, "郧阳区")), signup="on")
     notice = db(notice_to, "vol1")
     entry = with_demo_ids(entry, household, companion, activity, notice)
-    entry = with_demo_ids(entry, household, companion, activity)
     if entry["kind"] in CATALOGUE_OF:
         items = list(db(item_ids, CATALOGUE_OF[entry["kind"]]).values())
         entry = with_demo_rows(entry, items, db(member_ids, household)[0])

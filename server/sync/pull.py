@@ -29,8 +29,7 @@ MAX_LIMIT = 2000
 class Change(Struct):
     """The latest state of one object; ``deleted`` (with empty ``data``) means drop it."""
 
-    kind: Literal["household", "visit", "entry", "activity", "notice"]
-    kind: Literal["household", "visit", "entry", "activity", "catalogue_item"]
+    kind: Literal["household", "visit", "entry", "activity", "notice", "catalogue_item"]
     id: str
     version: int
     """For a household: the version a ``household_patch`` gives as ``base_version``."""
