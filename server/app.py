@@ -26,6 +26,7 @@ from server.catalogues.controllers import CatalogueController
 from server.conflicts.controllers import ConflictController
 from server.coverage.controllers import CoverageController
 from server.entries.controllers import VisitController
+from server.entries.delivery_controllers import DeliveryController, GroupHandoutController
 from server.followups.controllers import FollowUpController
 from server.households.controllers import HouseholdController, HouseholdEditController
 from server.notices.controllers import InboxController, NoticeAdminController
@@ -69,6 +70,8 @@ def create_app(settings: Settings | None = None) -> protocol.App:
             ReviewController,
             HouseholdEditController,
             VisitController,
+            DeliveryController,
+            GroupHandoutController,
             PlatformController,
             SyncController,
             AttachmentController,
