@@ -3,11 +3,16 @@ whoever may see the entry."""
 
 from __future__ import annotations
 
+import dataclasses
 import uuid
+
+import pytest
 
 from tests.builders import jpeg_bytes, listed, patch_entry, push_results, put_file
 from tests.builders import visit_entry as visit
+from tests.catalogue_helpers import item_ids, medicine_entry, member_ids, supply_entry
 from tests.helpers import household_ids_of
+from tests.support import ORIGIN, login
 
 PNG = b"\x89PNG\r\n\x1a\n" + bytes(200)
 
@@ -165,3 +170,64 @@ def test_a_coordinator_of_another_area_cannot_read_a_photo(as_user, db):
 def test_a_file_not_uploaded_yet_reads_as_404(vol1, db):
     entry_id = _visit_with_photo(vol1, db, "vol1", jpeg_bytes())
     assert vol1.get(f"/api/sync/attachments/{entry_id}/photo").status_code == 404
+
+
+# --- the recipient's signature on a medicine delivery, and a handout's photo ------------
+
+
+def _delivery(db, **entry):
+    [household, *_] = db(household_ids_of, "vol1")
+    member = db(member_ids, household)[0]
+    medicine = db(item_ids, "medicine")["硝苯地平缓释片"]
+    return {**medicine_entry(household, member, medicine), **entry}
+
+
+@pytest.fixture
+def signing_required(db, settings):
+    """vol1 on a deployment with ``SIGNATURE_REQUIRED=1``."""
+    from litestar.testing import TestClient
+
+    from server.app import create_app
+
+    app = create_app(dataclasses.replace(settings, signature_required=True))
+    with TestClient(app, base_url=ORIGIN) as test_client:
+        login(test_client, "vol1")
+        yield test_client
+
+
+def test_where_signatures_are_required_a_delivery_without_one_is_refused(signing_required, db):
+    [result] = push_results(signing_required, [_delivery(db)])
+    assert (result["status"], result["code"]) == ("rejected", "attachment_required")
+    assert result["error"] == "该条目缺少必需的附件 signature（签名）。"
+
+
+def test_where_signatures_are_required_a_signed_delivery_is_stored_and_its_png_kept(
+    signing_required, db
+):
+    entry = _delivery(db, attachments=[listed("signature", PNG)])
+    [result] = push_results(signing_required, [entry])
+    assert result["status"] == "accepted"
+    put = put_file(signing_required, entry["id"], "signature", PNG, {"Content-Type": "image/png"})
+    assert put.status_code == 200
+    read = signing_required.get(f"/api/sync/attachments/{entry['id']}/signature")
+    assert (read.content, read.headers["content-type"]) == (PNG, "image/png")
+
+
+def test_by_default_the_signature_is_optional(vol1, db):
+    [result] = push_results(vol1, [_delivery(db)])
+    assert result["status"] == "accepted"
+
+
+def test_a_photo_of_a_handout_to_a_group_is_read_by_the_coordinator_of_its_volunteer(
+    vol1, as_user, db
+):
+    notebook = db(item_ids, "supplies")["写字本"]
+    photo = jpeg_bytes()
+    entry = {
+        **supply_entry(None, notebook, group={"place": "华家河村小学", "people": 32}),
+        "attachments": [listed("photo", photo)],
+    }
+    assert push_results(vol1, [entry])[0]["status"] == "accepted"
+    assert put_file(vol1, entry["id"], "photo", photo).status_code == 200
+    assert as_user("coord").get(f"/api/sync/attachments/{entry['id']}/photo").content == photo
+    assert as_user("vol2").get(f"/api/sync/attachments/{entry['id']}/photo").status_code == 404

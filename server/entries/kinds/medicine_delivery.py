@@ -21,7 +21,7 @@ from server.accounts.tables import Account
 from server.actor import Actor
 from server.catalogues.tables import CatalogueItem
 from server.entries.kinds import catalogued
-from server.entries.kinds.base import Kind
+from server.entries.kinds.base import SIGNATURE, Kind
 from server.entries.kinds.catalogued import Count, HouseholdId, ItemId, Short, Time, Unit
 from server.entries.kinds.catalogued import Date as DateText
 from server.entries.kinds.catalogued import Text as Note
@@ -218,4 +218,5 @@ KIND = Kind(
     SAMPLE,
     preload=catalogued.preload,
     corrections=catalogued.CORRECTIONS,
+    attachments=(SIGNATURE,),
 )

@@ -21,7 +21,7 @@ from server.accounts.tables import Account
 from server.actor import Actor
 from server.catalogues.tables import CatalogueItem
 from server.entries.kinds import catalogued
-from server.entries.kinds.base import Kind
+from server.entries.kinds.base import PHOTO, Kind
 from server.entries.kinds.catalogued import Count, HouseholdId, ItemId, Short, Time, Unit
 from server.entries.kinds.catalogued import Text as Note
 from server.entries.prepared import Prepared, Problem
@@ -183,4 +183,5 @@ KIND = Kind(
     SAMPLE,
     preload=catalogued.preload,
     corrections=catalogued.CORRECTIONS,
+    attachments=(PHOTO,),
 )
