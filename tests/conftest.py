@@ -15,6 +15,7 @@ from tests.support import (
     CHROMIUM_ARGS,
     DEMO_PASSWORD,
     ORIGIN,
+    ROOT,
     LiveServer,
     PostgresCluster,
     login,
@@ -162,10 +163,15 @@ def demo_db(empty_db) -> None:
     from piccolo.utils.sync import run_sync
 
     from server import demo
+    from server.system import service as system
 
     postgres = os.environ["DATABASE_URL"].startswith("postgres")
     if not _DEMO_ROWS:
         run_sync(demo.load(DEMO_PASSWORD))
+        # Kept with the demo: the app reads them once per process, and the server process
+        # the browser tests share must find the same values in every test's database.
+        run_sync(system.secret_key())
+        run_sync(system.epoch())
         if postgres:
             run_sync(_pg_copy(save=True))
         else:
@@ -267,13 +273,34 @@ def htmx_path() -> Path:
     return htmx_file(CACHE, HTMX_VERSION, DEFAULT_HTMX_INTEGRITY)
 
 
-@pytest.fixture
-def live_server(demo_db) -> Iterator[LiveServer]:
-    """``doorstep serve`` on the demo data, on a random loopback port."""
+@pytest.fixture(scope="session")
+def _serving() -> Iterator[LiveServer]:
+    """The one ``doorstep serve`` process the browser tests share (starting the app costs
+    seconds; every test gets the demo data back in the database it serves)."""
     server = LiveServer(dict(os.environ))
-    server.start()
     yield server
     server.stop()
+
+
+@pytest.fixture
+def live_server(demo_db, _serving) -> Iterator[LiveServer]:
+    """``doorstep serve`` on the demo data, on a random loopback port.
+
+    A test may stop, kill, restart or redeploy it; the next test then gets a fresh process
+    (a restarted app may have read what that test left, such as a restored epoch).
+    """
+    server = _serving
+    if server.env != server.env_for(os.environ):
+        server.stop()
+        server.env = server.env_for(os.environ)
+    if server.process is None or server.process.poll() is not None:
+        server.stop()
+        server.start()
+    process = server.process
+    yield server
+    if server.process is not process or server.root != ROOT:
+        server.stop()
+        server.root = ROOT
 
 
 @pytest.fixture

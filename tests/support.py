@@ -140,11 +140,15 @@ class LiveServer:
     def __init__(self, env: dict[str, str]) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        self.env = {**env, "PUBLIC_ORIGIN": self.url, "MIGRATE_ON_START": "0"}
+        self.env = self.env_for(env)
         self.process: subprocess.Popen | None = None
         self.log = None
         self.root = ROOT
         """The code it runs; a copy of the project plays a new deploy on the same port."""
+
+    def env_for(self, env) -> dict[str, str]:
+        """The environment it runs with, from the tests' own ``env``."""
+        return {**env, "PUBLIC_ORIGIN": self.url, "MIGRATE_ON_START": "0"}
 
     def start(self) -> None:
         """Start and wait until it answers."""
@@ -165,7 +169,7 @@ class LiveServer:
             stdout=log,
             stderr=log,
         )
-        deadline = time.monotonic() + 20
+        deadline = time.monotonic() + 60  # a loaded CI machine imports slowly
         while time.monotonic() < deadline:
             try:
                 with urllib.request.urlopen(f"{self.url}/healthz", timeout=1):
@@ -207,8 +211,7 @@ def htmx_file(cache_dir: Path, version: str, integrity: str) -> Path:
                 member = archive.extractfile("package/dist/htmx.min.js")
                 assert member is not None
                 data = member.read()
-        cache_dir.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(data)
+        _write_once(target, data)
     digest = "sha384-" + base64.b64encode(hashlib.sha384(target.read_bytes()).digest()).decode()
     assert digest == integrity, f"htmx {version} does not match its SRI hash"
     return target
@@ -227,9 +230,17 @@ def npm_file(cache_dir: Path, package: str, path: str) -> Path:
             with tarfile.open(tarball) as archive:
                 member = archive.extractfile(f"package/{path}")
                 assert member is not None
-                cache_dir.mkdir(parents=True, exist_ok=True)
-                target.write_bytes(member.read())
+                _write_once(target, member.read())
     return target
+
+
+def _write_once(target: Path, data: bytes) -> None:
+    """Write a cached file whole (test processes running side by side may fetch it together:
+    a reader never sees half of it)."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    partial = target.with_name(f"{target.name}.{os.getpid()}.part")
+    partial.write_bytes(data)
+    os.replace(partial, target)
 
 
 def csrf(client) -> str:

@@ -7,6 +7,7 @@ declares nor imports (nor the browser provides), no unused name, nothing declare
 
 from __future__ import annotations
 
+import fcntl
 import json
 import subprocess
 from pathlib import Path
@@ -25,15 +26,18 @@ def eslint():
     """The ESLint command line, installed under the test cache."""
     home = CACHE / "eslint"
     binary = home / "node_modules" / ".bin" / "eslint"
-    if not binary.exists():
-        home.mkdir(parents=True, exist_ok=True)
-        (home / "package.json").write_text('{"private": true}')
-        subprocess.run(
-            ["npm", "install", "--no-audit", "--no-fund", "--silent", *ESLINT],
-            cwd=home,
-            check=True,
-            capture_output=True,
-        )
+    home.mkdir(parents=True, exist_ok=True)
+    # Test processes side by side install it once: the second waits for the first.
+    with open(home / ".lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not binary.exists():
+            (home / "package.json").write_text('{"private": true}')
+            subprocess.run(
+                ["npm", "install", "--no-audit", "--no-fund", "--silent", *ESLINT],
+                cwd=home,
+                check=True,
+                capture_output=True,
+            )
     return binary
 
 

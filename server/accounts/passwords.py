@@ -9,6 +9,7 @@ of logins queues for CPU rather than for memory.
 from __future__ import annotations
 
 import asyncio
+import functools
 import os
 from concurrent.futures import ThreadPoolExecutor
 
@@ -17,8 +18,13 @@ from argon2.exceptions import InvalidHashError, VerificationError
 
 _hasher = PasswordHasher()
 _pool = ThreadPoolExecutor(max_workers=os.cpu_count() or 2, thread_name_prefix="argon2")
-# Verifying against this keeps a login for an unknown name as slow as a real one.
-DUMMY_HASH = _hasher.hash("doorstep-timing-equaliser")
+
+
+@functools.cache
+def dummy_hash() -> str:
+    """A hash to verify against, so a login for an unknown name is as slow as a real one
+    (made at first use: at import it would cost every process start a hash)."""
+    return _hasher.hash("doorstep-timing-equaliser")
 
 
 async def hash_secret(secret: str) -> str:
@@ -26,13 +32,13 @@ async def hash_secret(secret: str) -> str:
     return await asyncio.get_running_loop().run_in_executor(_pool, _hasher.hash, secret)
 
 
-def _verify(hashed: str, secret: str) -> bool:
+def _verify(hashed: str | None, secret: str) -> bool:
     try:
-        return _hasher.verify(hashed, secret)
+        return _hasher.verify(hashed or dummy_hash(), secret) and hashed is not None
     except (VerificationError, InvalidHashError):
         return False
 
 
-async def verify_secret(hashed: str, secret: str) -> bool:
-    """True when ``secret`` matches ``hashed``."""
+async def verify_secret(hashed: str | None, secret: str) -> bool:
+    """True when ``secret`` matches ``hashed``; None (no such account) is as slow, and False."""
     return await asyncio.get_running_loop().run_in_executor(_pool, _verify, hashed, secret)

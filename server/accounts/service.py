@@ -105,9 +105,7 @@ async def authenticate(
         .where((Account.username == username.strip()) & (Account.active == True))  # noqa: E712
         .first()
     )
-    ok = await passwords.verify_secret(
-        row["password_hash"] if row else passwords.DUMMY_HASH, password
-    )
+    ok = await passwords.verify_secret(row["password_hash"] if row else None, password)
     if not ok or row is None:
         return None
     await forgive_attempt(keys)
