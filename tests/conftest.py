@@ -3,6 +3,7 @@ logged-in clients, the live server and the browser."""
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import shutil
 import tempfile
@@ -236,6 +237,29 @@ def db(demo_db):
         return run_sync(fn(*args))
 
     return call
+
+
+@pytest.fixture
+def app_as(demo_db, settings):
+    """``app_as("vol1", push_timeout_seconds=2)``: a logged-in client of an app with
+    these settings (each client its own app and worker)."""
+    from litestar.testing import TestClient
+
+    from server.app import create_app
+
+    opened = []
+
+    def make(username: str | None, **overrides):
+        client = TestClient(create_app(dataclasses.replace(settings, **overrides)), base_url=ORIGIN)
+        client.__enter__()
+        opened.append(client)
+        if username:
+            login(client, username)
+        return client
+
+    yield make
+    for client in reversed(opened):
+        client.__exit__(None, None, None)
 
 
 # --- browser -----------------------------------------------------------------

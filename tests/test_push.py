@@ -3,37 +3,17 @@ that checks the VAPID JWT and decrypts the payload as the browser would."""
 
 from __future__ import annotations
 
-import dataclasses
 import json
 
-import pytest
-
 from tests.notice_helpers import send_notice, sent_notice_id
-from tests.push_helpers import Browser, FakeService, subscribe, verify_vapid, wait_until
-from tests.support import ORIGIN, login
-
-
-@pytest.fixture
-def app_as(demo_db, settings):
-    """``app_as("vol1", push_timeout_seconds=2)``: a logged-in client of an app with
-    these settings (each client its own app and worker)."""
-    from litestar.testing import TestClient
-
-    from server.app import create_app
-
-    opened = []
-
-    def make(username: str | None, **overrides):
-        client = TestClient(create_app(dataclasses.replace(settings, **overrides)), base_url=ORIGIN)
-        client.__enter__()
-        opened.append(client)
-        if username:
-            login(client, username)
-        return client
-
-    yield make
-    for client in reversed(opened):
-        client.__exit__(None, None, None)
+from tests.push_helpers import (
+    Browser,
+    FakeService,
+    subscribe,
+    verify_vapid,
+    wait_until,
+)
+from tests.support import ORIGIN
 
 
 def vapid_public_key(db) -> str:

@@ -16,7 +16,6 @@ from server.entries import service as entries
 from server.forms import form_of, int_or_none
 from server.i18n import N_, gettext
 from server.notices import service
-from server.settings import Settings
 from server.web import coordinators_only, language_of
 from server.wire import parse_time
 
@@ -104,7 +103,6 @@ class NoticeAdminController(Controller):
     @post("/", status_code=303)
     async def send(self, request: AnyRequest) -> Redirect | Template:
         """Send a notice to the chosen audience."""
-        settings: Settings = request.app.state.settings
         form = await form_of(request)
         values = {
             "title": form.get("title", "").strip(),
@@ -124,7 +122,7 @@ class NoticeAdminController(Controller):
                 values["title"], values["body"], values["urgent"], audience, audience_id
             )
             try:
-                await service.send(request.user, new, settings)
+                await service.send(request.user, new)
             except service.NoAudience:
                 errors["audience"] = gettext(language, MESSAGES["no_audience"])
             else:

@@ -21,7 +21,6 @@ from server.audit import service as audit
 from server.db import write_transaction
 from server.notices.tables import Notice, NoticeRecipient
 from server.notify import jobs, sms, triggers
-from server.settings import Settings
 from server.sync import changelog
 
 TITLE_MAX = 100
@@ -57,7 +56,7 @@ def pulled(notice: dict[str, Any], author: str, read: bool) -> dict[str, Any]:
     }
 
 
-async def send(actor: Actor, new: NewNotice, settings: Settings) -> int:
+async def send(actor: Actor, new: NewNotice) -> int:
     """Send a notice; returns its id. Raises ``NoAudience``."""
     found = await scope.notice_recipients(actor, new.audience, new.audience_id)
     if found is None or not found[1]:
@@ -98,9 +97,7 @@ async def send(actor: Actor, new: NewNotice, settings: Settings) -> int:
         )
         await triggers.notice_sent(notice_id, recipients, new.urgent)
         if new.urgent:
-            await sms.queue(
-                settings, recipients, f"【{settings.org_name}】{new.title}", f"notice:{notice_id}"
-            )
+            await sms.queue(recipients, new.title, f"notice:{notice_id}")
     jobs.wake()
     return notice_id
 

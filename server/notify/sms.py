@@ -1,14 +1,16 @@
 """SMS for what must not be missed (urgent notices, cancellations), through an HTTP gateway.
 
-Optional: without ``SMS_GATEWAY_URL`` nothing is queued and nothing is sent. With it,
-each message to an opted-in volunteer is a row (the record of each send), queued in the
-transaction of what caused it and sent by the background worker: ``POST`` to the gateway
+Optional: without ``SMS_GATEWAY_URL`` nothing is sent (volunteers cannot opt in, and what
+is queued for those who did is never sent and expires). Each message to an opted-in
+volunteer is a row (the record of each send), queued in the transaction of what caused it
+and sent by the background worker, prefixed with the organisation's name: ``POST`` to the gateway
 with ``{"id", "to", "text"}`` and ``Authorization: Bearer <token>``. A 2xx marks it sent at
 once and it is never sent again; an error or a timeout is tried again later (at most
 ``MAX_ATTEMPTS`` times); a number that had ``sms_daily_cap`` messages sent on the local
-day gets no more that day (the row stays, marked ``capped``). The ``id`` is the same on
-every try, so a gateway that keeps ids can drop the one repeat a crash right after a
-success could cause.
+day gets no more that day (the row stays, marked ``capped``); a message not sent within
+``MAX_AGE`` (a gateway down for hours) is marked ``expired`` instead: news that late
+misleads. The ``id`` is the same on every try, so a gateway that keeps ids can drop the
+one repeat a crash right after a success could cause.
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ RETRY_BASE = dt.timedelta(seconds=2)
 """The first retry's wait; each next one doubles."""
 LEASE = dt.timedelta(minutes=5)
 TIMEOUT = 15
+MAX_AGE = dt.timedelta(hours=6)
 
 
 def configured(settings: Settings) -> bool:
@@ -56,11 +59,11 @@ async def set_opt_in(account_id: int, wanted: bool) -> None:
         await SmsOptIn.delete().where(SmsOptIn.account == account_id)
 
 
-async def queue(settings: Settings, account_ids: list[int], text: str, key: str) -> int:
+async def queue(account_ids: list[int], text: str, key: str) -> int:
     """Queue ``text`` for the opted-in accounts among ``account_ids`` that have a phone
     (inside the caller's transaction); returns how many were queued. ``key`` names the
     event: one message per event and account, however often it is queued."""
-    if not configured(settings) or not account_ids:
+    if not account_ids:
         return 0
     rows = await Account.select(Account.id, Account.phone).where(
         Account.id.is_in(sorted(set(account_ids)))
@@ -68,7 +71,6 @@ async def queue(settings: Settings, account_ids: list[int], text: str, key: str)
         & (Account.phone != "")
         & (Account.active == True)  # noqa: E712
     )
-    today = now().astimezone(ZoneInfo(settings.time_zone)).date().isoformat()
     made = now()
     messages = [
         {
@@ -76,7 +78,7 @@ async def queue(settings: Settings, account_ids: list[int], text: str, key: str)
             "phone": r["phone"],
             "text": text[:500],
             "key": f"{key}:{r['id']}"[:160],
-            "local_date": today,
+            "local_date": "",
             "due_at": made,
             "state": "pending",
             "lease_until": None,
@@ -101,8 +103,10 @@ async def _sent_today(phone: str, local_date: str) -> int:
 
 
 async def claim(settings: Settings, limit: int = 20) -> list[dict[str, Any]]:
-    """Take due messages; those over their number's daily cap are marked ``capped``."""
+    """Take due messages; those over their number's daily cap are marked ``capped``, those
+    too old ``expired``."""
     at = now()
+    today = at.astimezone(ZoneInfo(settings.time_zone)).date().isoformat()
     claimable = ((SmsMessage.state == "pending") & (SmsMessage.due_at <= at)) | (
         (SmsMessage.state == "sending") & (SmsMessage.lease_until < at)
     )
@@ -115,15 +119,21 @@ async def claim(settings: Settings, limit: int = 20) -> list[dict[str, Any]]:
         rows = await SmsMessage.select().where(claimable).order_by(SmsMessage.due_at).limit(limit)
         taken = []
         for row in rows:
-            if row["state"] == "pending" and (
-                await _sent_today(row["phone"], row["local_date"]) >= settings.sms_daily_cap
+            held = ""
+            if at - row["created_at"] > MAX_AGE:
+                held = "expired"
+            elif row["state"] == "pending" and (
+                await _sent_today(row["phone"], today) >= settings.sms_daily_cap
             ):
-                await SmsMessage.update({SmsMessage.state: "capped"}).where(
-                    SmsMessage.id == row["id"]
-                )
+                held = "capped"
+            if held:
+                await SmsMessage.update(
+                    {SmsMessage.state: held, SmsMessage.local_date: today}
+                ).where(SmsMessage.id == row["id"])
                 continue
             await SmsMessage.update(
                 {
+                    SmsMessage.local_date: today,
                     SmsMessage.state: "sending",
                     SmsMessage.lease_until: at + LEASE,
                     SmsMessage.attempts: SmsMessage.attempts + 1,
@@ -138,7 +148,7 @@ async def _post(settings: Settings, session: aiohttp.ClientSession, message: dic
     body = {
         "id": str(uuid.uuid5(uuid.NAMESPACE_URL, f"doorstep-sms:{message['key']}")),
         "to": message["phone"],
-        "text": message["text"],
+        "text": f"【{settings.org_name}】{message['text']}",
     }
     headers = {"Authorization": f"Bearer {settings.sms_gateway_token}"}
     try:

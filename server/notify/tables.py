@@ -67,10 +67,11 @@ class SmsMessage(Table):
     key = Varchar(length=160, unique=True)
     """One per event and account: the gateway never gets the same message twice."""
     local_date = Varchar(length=10, index=True)
-    """The deployment's local date it was queued on (the cap counts per day)."""
+    """The deployment's local date it was sent (or held back) on: the cap counts per day."""
     due_at = Timestamptz(default=TimestamptzNow(), index=True)
     state = Varchar(length=8, default="pending", index=True)
-    """``pending``, ``sending``, ``sent``, ``capped`` (over the daily cap) or ``failed``."""
+    """``pending``, ``sending``, ``sent``, ``capped`` (over the daily cap), ``expired`` or
+    ``failed``."""
     lease_until = Timestamptz(null=True, default=None)
     attempts = Integer(default=0)
     last_error = Varchar(length=200, default="")
