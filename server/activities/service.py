@@ -23,6 +23,7 @@ from server.areas.tables import Team
 from server.audit import service as audit
 from server.db import write_transaction
 from server.i18n import N_
+from server.notify import jobs, triggers
 from server.sync import changelog
 from server.wire import parse_time
 
@@ -204,6 +205,8 @@ async def create(actor: Actor, draft: ActivityDraft, zone: ZoneInfo) -> int:
             actor.id, "activity.create", "activity", activity_id, after=_audited(values)
         )
         await publish.activity(activity_id)
+        await triggers.activity_published(activity_id, "activity_new")
+    jobs.wake()
     return activity_id
 
 
@@ -272,8 +275,12 @@ async def change(actor: Actor, activity_id: int, draft: ActivityDraft, zone: Zon
             _audited({k: before.get(k) for k in changed}),
             _audited(changed),
         )
-        await signups.fill(activity_id)
+        promoted = await signups.fill(activity_id)
         await publish.activity(activity_id)
+        await triggers.activity_published(activity_id, "activity_changed")
+        for volunteer in promoted:
+            await triggers.seat_changed(activity_id, volunteer, "place", [volunteer])
+    jobs.wake()
 
 
 async def set_status(actor: Actor, activity_id: int, status: str) -> None:
@@ -304,6 +311,11 @@ async def set_status(actor: Actor, activity_id: int, status: str) -> None:
             {"status": status},
         )
         await publish.activity(activity_id)
+        if status == "cancelled":
+            await triggers.activity_published(activity_id, "activity_cancelled")
+        else:
+            await triggers.activity_ended(activity_id)
+    jobs.wake()
 
 
 async def listing(actor: Actor, *, managing: bool) -> list[dict[str, Any]]:

@@ -37,6 +37,7 @@ from server.entries.prepared import (
 from server.entries.schemas import EntryIn, EntryResult
 from server.entries.tables import Entry, EntryReceipt
 from server.i18n import gettext
+from server.notify import jobs, triggers
 from server.sync import changelog
 from server.sync.tables import Device
 from server.wire import parse_time
@@ -231,6 +232,7 @@ async def ingest(
         results = [p.result for p in prepared if p.result is not None]
         if then is not None:
             await then(results)
+    jobs.wake()  # committed: doorbells the batch scheduled can ring now
     return results
 
 
@@ -275,6 +277,7 @@ async def _store(actor: Actor, prepared: list[Prepared], language: str, device_i
         if p.apply is not None:
             p.result = await p.apply(device_id, language) or p.result
     await _after_stored(accepted)
+    await _to_review(accepted)
     await changelog.entries_stored(
         actor.id,
         [_stored_entry(p) for p in accepted],
@@ -282,6 +285,30 @@ async def _store(actor: Actor, prepared: list[Prepared], language: str, device_i
         [s for p in accepted for s in p.retracted],
         [r for p in accepted for r in p.rewritten],
     )
+
+
+def _urgent(p: Prepared) -> bool:
+    """A visit naming an urgent need (急需)."""
+    assert p.entry is not None
+    needs = p.entry.data.get("needs") if p.entry.kind == "visit" else None
+    areas = needs.values() if isinstance(needs, dict) else ()
+    return any(isinstance(n, dict) and n.get("level") == "urgent" for n in areas)
+
+
+async def _to_review(stored: list[Prepared]) -> None:
+    """Coordinators hear of the batch's flagged entries and urgent needs (their doorbells)."""
+    flagged: dict[str, int] = {}
+    urgent: dict[str, int] = {}
+    for p in stored:
+        assert p.entry is not None
+        household = id_of(p.entry.data.get("household_id"))
+        if household is None:
+            continue
+        if p.flag:
+            flagged[str(p.entry_id)] = household
+        if _urgent(p):
+            urgent[str(p.entry_id)] = household
+    await triggers.entries_to_review(flagged, urgent)
 
 
 async def _after_stored(stored: list[Prepared]) -> None:

@@ -90,14 +90,6 @@ async def schedule(doorbells: list[Doorbell]) -> None:
             )
 
 
-async def cancel(keys: list[str]) -> None:
-    """Drop doorbells not rung yet (a withdrawn sign-up's reminders)."""
-    if keys:
-        await Notification.update({Notification.state: "dropped"}).where(
-            Notification.key.is_in(keys) & (Notification.state == "pending")
-        )
-
-
 def wake() -> None:
     """Tell this process's worker that something is due now (other processes poll)."""
     for loop, event in list(_events.items()):

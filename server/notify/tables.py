@@ -42,7 +42,8 @@ class Notification(Table):
     """Seconds the push service keeps it for a phone that is offline."""
     due_at = Timestamptz(default=TimestamptzNow(), index=True)
     state = Varchar(length=8, default="pending", index=True)
-    """``pending``, ``sending`` (claimed until ``lease_until``), ``sent``, ``dropped``."""
+    """``pending``, ``sending`` (claimed until ``lease_until``) or ``sent``; a doorbell no
+    longer wanted (a withdrawn sign-up's reminder) is deleted before it rings."""
     lease_until = Timestamptz(null=True, default=None)
     attempts = Integer(default=0)
     delivered = Integer(default=0)

@@ -12,6 +12,7 @@ from server.audit.tables import AuditLog
 from server.db import write_transaction
 from server.entries.kinds import registry
 from server.households.tables import Household
+from server.notify import jobs, triggers
 from server.pairings.tables import Pairing
 from server.sync import changelog
 
@@ -57,6 +58,8 @@ async def pair_many(actor_id: int | None, volunteer_id: int, household_ids: list
             await _audit(actor_id, "pairing.create", volunteer_id, chunk)
         if new:
             await changelog.scope_added(volunteer_id, new, await registry.shared_history(new))
+            await triggers.households_paired(volunteer_id, new)
+    jobs.wake()
     return new
 
 

@@ -23,6 +23,7 @@ from server.entries.prepared import Prepared, Problem, decode_problem, id_of
 from server.entries.schemas import EntryResult
 from server.entries.tables import Entry
 from server.i18n import N_, gettext
+from server.notify import triggers
 
 if TYPE_CHECKING:
     from server.actor import Actor
@@ -85,6 +86,7 @@ async def _apply(
         outcome = await signups.sign_up(activity_id, actor.id)
     else:
         outcome = await signups.withdraw(activity_id, actor.id)
+    await triggers.seat_changed(activity_id, actor.id, outcome.state, outcome.promoted)
     prepared.rows.append(
         (
             ActivitySignup,
