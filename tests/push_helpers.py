@@ -136,7 +136,7 @@ class FakeService:
         return f"{self.origin}/push/{name}"
 
 
-def wait_until(condition, timeout: float = 20.0, step: float = 0.05) -> Any:
+def wait_until(condition, timeout: float = 60.0, step: float = 0.05) -> Any:
     """Poll ``condition`` until it is truthy (its value), or fail after ``timeout``."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
