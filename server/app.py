@@ -22,6 +22,11 @@ from server.accounts.join import JoinController
 from server.activities.controllers import ActivityController
 from server.areas.controllers import AdminHomeController, AreaAdminController, TeamAdminController
 from server.attachments.controllers import AttachmentController
+from server.attendance.controllers import (
+    AttendanceController,
+    CheckinController,
+    HoursController,
+)
 from server.catalogues.controllers import CatalogueController
 from server.conflicts.controllers import ConflictController
 from server.coverage.controllers import CoverageController
@@ -91,6 +96,9 @@ def create_app(settings: Settings | None = None) -> protocol.App:
             InboxController,
             NoticeAdminController,
             PushApiController,
+            AttendanceController,
+            CheckinController,
+            HoursController,
             create_static_files_router(path="/static", directories=[STATIC_DIR]),
             create_static_files_router(path="/vendor", directories=[vendor_dir(settings)]),
         ],

@@ -15,9 +15,14 @@ async function keep(request, response) {
   }
 }
 
+/** An activity's check-in page: the kept /checkin page serves it (its script reads the address). */
+const CHECKIN = /^\/checkin\/\d+\/?$/;
+
 async function kept(request) {
   const cache = await caches.open(PAGES_CACHE);
-  return (await cache.match(request)) || (await cache.match(request, { ignoreSearch: true }));
+  const copy = (await cache.match(request)) || (await cache.match(request, { ignoreSearch: true }));
+  if (copy || !CHECKIN.test(new URL(request.url).pathname)) return copy;
+  return cache.match("/checkin", { ignoreVary: true });
 }
 
 /** Answer a page request (`event`: its fetch event, which the network copy outlives). */

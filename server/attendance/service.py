@@ -126,3 +126,13 @@ async def activity_attendance(
     adjustments = await changes(AttendanceChange.activity == activity_id)
     counted = hours.attendances(spans, found, zone, adjustments)
     return span, [a for a in counted if a.activity_id == activity_id], flags
+
+
+async def titles(activity_ids: list[int]) -> dict[int, dict[str, Any]]:
+    """Title, place and start of each activity (what a service record names)."""
+    if not activity_ids:
+        return {}
+    rows = await Activity.select(
+        Activity.id, Activity.title, Activity.place, Activity.starts_at, Activity.organiser
+    ).where(Activity.id.is_in(activity_ids))
+    return {r["id"]: r for r in rows}

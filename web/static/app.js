@@ -158,6 +158,8 @@ function onPage(root) {
   recordReading(offlineCapable, afterCapture);
   if (document.getElementById("sync-page")) import("./sync-page.js").then((m) => m.show(sync));
   if (document.getElementById("push-settings")) import("./push-settings.js").then((m) => m.show());
+  if (root.querySelector("form[data-checkin]")) import("./checkin.js").then((m) => m.setUp(root, afterCapture, offlineCapable));
+  if (root.querySelector("[data-checkin-screen]")) import("./checkin-screen.js").then((m) => m.setUp(root));
 }
 
 /**

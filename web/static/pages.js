@@ -6,7 +6,7 @@ import * as outbox from "./outbox.js";
 import * as pulled from "./pulled.js";
 import { NOTICE, reset } from "./pull.js";
 
-const FIXED = ["/", "/households", "/inbox", "/sync"];
+const FIXED = ["/", "/households", "/inbox", "/sync", "/checkin", "/me/hours"];
 /** The pages listing households (今天, 住户): any change may show on them. */
 const LISTS = ["/", "/households"];
 const PER_HOUSEHOLD = ["", "/visit", "/edit"];
