@@ -7,6 +7,7 @@ import datetime as dt
 import re
 
 from tests.admin_helpers import account_id, post_form
+from tests.builders import correction_entry
 from tests.checkin_helpers import local, mark, scanned, send, team_activity
 
 YEAR_START = "2026-12-20T09:00"
@@ -198,3 +199,15 @@ def test_a_leaders_tick_for_a_member_counts_for_the_member(db, as_user, vol1):
     )
     assert _my_minutes(as_user("vol2")) == (45, 0, 1)
     assert _my_minutes(vol1) == (0, 0, 0)
+
+
+def test_a_voided_check_out_counts_nothing_and_the_check_in_runs_to_the_end(db, as_user):
+    coord, vol2 = as_user("coord"), as_user("vol2")
+    activity, key = team_activity(db, coord)
+    start = local(YEAR_START)
+    check_out = scanned("check_out", activity, key, start + dt.timedelta(minutes=30))
+    send(vol2, scanned("check_in", activity, key, start), check_out)
+    assert _my_minutes(vol2) == (30, 0, 1)
+    [result] = send(vol2, correction_entry(check_out["id"], None, reason="点错了"))
+    assert result["status"] == "accepted"
+    assert _my_minutes(vol2) == (150, 0, 1)

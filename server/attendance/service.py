@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 from server.activities.tables import Activity
 from server.attendance import hours
 from server.attendance.tables import AttendanceChange
+from server.entries import chains
 from server.entries.kinds.check_in import CheckIn
 from server.entries.kinds.check_out import CheckOut
 
@@ -41,13 +42,14 @@ async def _spans(where: Any) -> dict[int, hours.Span]:
 
 
 async def marks(where_in: Any, where_out: Any) -> tuple[list[hours.Mark], dict[str, str]]:
-    """The stored marks matching the clauses (one per table), and each mark's flags."""
+    """The stored marks matching the clauses (one per table), and each mark's flags: only
+    the latest entry of each correction chain, nothing of a voided one."""
     found: list[hours.Mark] = []
     flags: dict[str, str] = {}
     for (table, direction), where in zip(DIRECTIONS, (where_in, where_out), strict=True):
         rows = await table.select(
             table.entry, table.person, table.activity, table.at, table.entry.flag
-        ).where(where)
+        ).where(where & chains.latest(table.entry))
         for r in rows:
             entry = str(r["entry"])
             found.append(hours.Mark(r["person"], r["activity"], r["at"], direction, entry))

@@ -23,6 +23,7 @@ from server import scope
 from server.activities.tables import Activity
 from server.actor import Actor
 from server.attendance.tables import CheckinKey
+from server.entries.kinds.base import Corrections
 from server.entries.kinds.visit import Location
 from server.entries.prepared import Prepared, Problem, decode_problem, id_of
 from server.i18n import N_
@@ -182,3 +183,8 @@ def sample(kind: str, entry_id: str) -> dict[str, Any]:
         },
         "attachments": [],
     }
+
+
+CORRECTIONS = Corrections(retract=lambda entry_id, data: [])
+"""A mark is corrected (a wrong activity) or voided (a mistaken tap) like any entry; it
+shares nothing with other phones, so there is nothing to take back."""

@@ -11,7 +11,13 @@ from piccolo.table import Table
 
 from server.accounts.tables import Account
 from server.activities.tables import Activity
-from server.entries.kinds.attendance_mark import MESSAGES, MarkV1, prepare_mark, sample
+from server.entries.kinds.attendance_mark import (
+    CORRECTIONS,
+    MESSAGES,
+    MarkV1,
+    prepare_mark,
+    sample,
+)
 from server.entries.kinds.base import Kind
 from server.entries.tables import Entry
 
@@ -32,4 +38,12 @@ class CheckIn(Table):
 
 SAMPLE = sample("check_in", "5b1e0c8a-2f4d-4e6b-9a7c-1d3e5f708192")
 
-KIND = Kind("check_in", 1, MarkV1, prepare_mark(CheckIn), MESSAGES, SAMPLE)
+KIND = Kind(
+    "check_in",
+    1,
+    MarkV1,
+    prepare_mark(CheckIn),
+    MESSAGES,
+    SAMPLE,
+    corrections=CORRECTIONS,
+)

@@ -11,7 +11,13 @@ from piccolo.table import Table
 
 from server.accounts.tables import Account
 from server.activities.tables import Activity
-from server.entries.kinds.attendance_mark import MESSAGES, MarkV1, prepare_mark, sample
+from server.entries.kinds.attendance_mark import (
+    CORRECTIONS,
+    MESSAGES,
+    MarkV1,
+    prepare_mark,
+    sample,
+)
 from server.entries.kinds.base import Kind
 from server.entries.tables import Entry
 
@@ -32,4 +38,12 @@ class CheckOut(Table):
 
 SAMPLE = sample("check_out", "6c2f1d9b-3a5e-4f7c-8b8d-2e4f60819203")
 
-KIND = Kind("check_out", 1, MarkV1, prepare_mark(CheckOut), MESSAGES, SAMPLE)
+KIND = Kind(
+    "check_out",
+    1,
+    MarkV1,
+    prepare_mark(CheckOut),
+    MESSAGES,
+    SAMPLE,
+    corrections=CORRECTIONS,
+)
