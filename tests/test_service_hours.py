@@ -104,15 +104,21 @@ def test_four_pairs_in_one_day_count_three(db, as_user):
     assert _my_minutes(vol2) == (counted, 0, 3)
 
 
-def test_an_activity_that_did_not_take_place_counts_nothing(db, as_user):
-    coord, vol2 = as_user("coord"), as_user("vol2")
+def _served(db, coord, client, minutes: int) -> int:
+    """An activity of vol1's team at which ``client`` served ``minutes`` from its start."""
     activity, key = team_activity(db, coord)
     start = local(YEAR_START)
     send(
-        vol2,
+        client,
         scanned("check_in", activity, key, start),
-        scanned("check_out", activity, key, start + dt.timedelta(hours=2)),
+        scanned("check_out", activity, key, start + dt.timedelta(minutes=minutes)),
     )
+    return activity
+
+
+def test_an_activity_that_did_not_take_place_counts_nothing(db, as_user):
+    coord, vol2 = as_user("coord"), as_user("vol2")
+    activity = _served(db, coord, vol2, 120)
     assert _my_minutes(vol2)[0] == 120
     assert post_form(coord, f"/activities/{activity}/not-held").status_code == 303
     assert _my_minutes(vol2) == (0, 0, 0)
@@ -148,13 +154,7 @@ def test_people_and_person_times_of_an_activity_equal_the_raw_entries(db, as_use
 
 def test_a_coordinators_make_up_is_kept_apart_and_audited(db, as_user):
     coord, vol2 = as_user("coord"), as_user("vol2")
-    activity, key = team_activity(db, coord)
-    start = local(YEAR_START)
-    send(
-        vol2,
-        scanned("check_in", activity, key, start),
-        scanned("check_out", activity, key, start + dt.timedelta(minutes=60)),
-    )
+    activity = _served(db, coord, vol2, 60)
     form = {
         "person": str(db(account_id, "vol2")),
         "action": "makeup",
