@@ -4,7 +4,7 @@
 import * as outbox from "./outbox.js";
 import * as backoff from "./backoff.js";
 import { CHANNEL, SYNC_TAG, drain } from "./drain.js";
-import { prepareForms, setUpCapture } from "./capture.js";
+import { captures, prepareForms, setUpCapture } from "./capture.js";
 import {
   askPersistence, browserNotices, checkForUpdate, offerInstall, offlineCapable, refreshBadge,
   registerWorker,
@@ -148,7 +148,8 @@ function afterCapture({ leaving = false } = {}) {
 function onPage(root) {
   setUpLocation(root);
   prepareForms(root);
-  setUpFileFields(root);
+  // Files go only with an entry saved on the phone: a form posted to the server carries none.
+  setUpFileFields(root, (form) => captures(form) && offlineCapable());
   keepDrafts(root);
   setUpSearch(root);
   overlay();

@@ -54,11 +54,15 @@ function pick(box, input) {
   });
 }
 
-/** Make the photo fields and signature pads under `root` work (once each). */
-export function setUpFileFields(root) {
-  setUpSignaturePads(root);
+/**
+ * Make the photo fields and signature pads under `root` work (once each), in the forms
+ * `saved(form)` says are saved on the phone; elsewhere they stay hidden.
+ */
+export function setUpFileFields(root, saved) {
+  const usable = (box) => saved(box.closest("form"));
+  setUpSignaturePads(root, usable);
   for (const box of root.querySelectorAll("[data-photo]")) {
-    if (box.dataset.ready) continue;
+    if (box.dataset.ready || !usable(box)) continue;
     box.dataset.ready = "1";
     box.hidden = false;
     const input = box.querySelector("input[type=file]");

@@ -157,6 +157,11 @@ async function capture(form, onSaved) {
   onSaved();
 }
 
+/** True when saving `form` goes into the outbox (its files can only travel that way). */
+export function captures(form) {
+  return Boolean(form && KINDS[form.dataset.entryKind]);
+}
+
 /**
  * Take entry form submits (capture phase, so htmx never sees them). Where entries cannot
  * wait on the phone (`usable()` false: no worker, no IndexedDB) the form goes to the

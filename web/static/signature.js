@@ -3,10 +3,10 @@
 
 const pads = new WeakMap();
 
-/** Start drawing on every signature pad under `root` (once each). */
-export function setUpSignaturePads(root) {
+/** Start drawing on every signature pad under `root` that `usable(box)` allows (once each). */
+export function setUpSignaturePads(root, usable) {
   for (const box of root.querySelectorAll("[data-signature]")) {
-    if (pads.has(box)) continue;
+    if (pads.has(box) || !usable(box)) continue;
     const canvas = box.querySelector("canvas");
     const pad = { box, canvas, drawn: false };
     pads.set(box, pad);
