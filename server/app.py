@@ -27,6 +27,7 @@ from server.attendance.controllers import (
     CheckinController,
     HoursController,
 )
+from server.audit.controllers import AuditController
 from server.catalogues.controllers import CatalogueController
 from server.conflicts.controllers import ConflictController
 from server.coverage.controllers import CoverageController
@@ -73,6 +74,7 @@ def create_app(settings: Settings | None = None) -> protocol.App:
             FollowUpController,
             CoverageController,
             ReviewController,
+            AuditController,
             HouseholdEditController,
             VisitController,
             DeliveryController,

@@ -25,7 +25,7 @@ def parse_cursor(cursor: str) -> tuple[dt.datetime, int] | None:
         number = int(row_id)
     except ValueError:
         return None
-    return (when, number) if 0 < number < 2**63 else None
+    return (when, number) if 0 < number < 2**31 else None
 
 
 def after(cursor: str, key: Any, row_id: Any, descending: bool = False) -> Any | None:

@@ -35,10 +35,13 @@ import operator
 from dataclasses import dataclass, field
 from typing import Any
 
+from piccolo.columns.combination import WhereRaw
+
 from server.accounts.tables import Account, CoordinatorArea
 from server.activities.tables import Activity
 from server.actor import Actor, now
 from server.areas.tables import Area, Team
+from server.audit.tables import AuditLog
 from server.conflicts.tables import HouseholdFlag
 from server.db import fetch
 from server.followups.tables import FollowUp
@@ -180,6 +183,39 @@ def reviewed(actor: Actor, place: Any) -> Any | None:
 def teams(actor: Actor) -> Any | None:
     """A where-clause on Team: the teams of ``actor``'s areas; None for all."""
     return _within(Team.area.path, actor)
+
+
+_AUDITED_RECORDS = {
+    "household": 'SELECT CAST(h.id AS VARCHAR(64)) FROM "household" h',
+    "follow_up": 'SELECT CAST(f.id AS VARCHAR(64)) FROM "follow_up" f '
+    'JOIN "household" h ON h.id = f.household',
+    "entry": 'SELECT CAST(v.entry AS VARCHAR(64)) FROM "visit" v '
+    'JOIN "household" h ON h.id = v.household',
+}
+"""The records an audit row can be about whose place is a household, as SQL."""
+
+
+def audit(actor: Actor) -> Any | None:
+    """A where-clause on AuditLog: what a coordinator may read of the audit log -- what
+    they did, what the accounts they look after did, and every change to a household of
+    their areas, its follow-ups and its visits; None for all (an admin)."""
+    if actor.is_admin:
+        return None
+    if actor.role != "coordinator" or not actor.area_paths:
+        return AuditLog.id == -1
+    by = (AuditLog.actor == actor.id) | (
+        AuditLog.actor.role.is_in(list(LOOKED_AFTER_ROLES))
+        & _within(AuditLog.actor.team.area.path, actor)
+    )
+    marks = " OR ".join("a.path LIKE {}" for _ in actor.area_paths)
+    paths = [f"{p}%" for p in actor.area_paths]
+    for table, records in _AUDITED_RECORDS.items():
+        about = (
+            '"audit_log"."table_name" = {} AND "audit_log"."row_id" IN '
+            f'({records} JOIN "area" a ON a.id = h.village WHERE {marks})'
+        )
+        by |= WhereRaw(about, table, *paths)
+    return by
 
 
 def flags(actor: Actor) -> Any | None:
