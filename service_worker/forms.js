@@ -1,4 +1,4 @@
-// An entry form (a visit, a household edit) posted while the page script did not take it
+// An entry form (a visit, a household edit, a sign-up) posted while the page script did not take it
 // (it failed to load, or the submit came first): the worker lets it through to the server,
 // and if there is no network it writes the entry to the outbox itself, as the page would have.
 // Logging out with no network: the phone has forgotten the account already; the server is
@@ -29,13 +29,12 @@ async function store(account, entry, formId) {
 }
 
 async function queueForm(request) {
-  const { householdId, path } = entryForm(request.url);
-  const back = `/households/${householdId}/${path}`;
+  const { page, formPage: back } = entryForm(request.url);
   const m = messages();
   const form = await request.formData();
   const account = await outbox.getMeta("account");
   const { entry, problems } = await formEntry(request.url, form);
-  if (!entry) return redirect(`/households/${householdId}`, request); // nothing changed
+  if (!entry) return redirect(page, request); // nothing changed
   const formId = /^[0-9a-f-]{36}$/.test(String(form.get("entry_id"))) ? String(form.get("entry_id")) : null;
   if (!account || problems.length) {
     return notice(m.not_saved_title, m.not_saved_invalid, [[back, m.back]], 422);

@@ -23,5 +23,5 @@ def entry(form: dict[str, str], activity_id: int) -> dict[str, Any]:
         "kind": "activity_signup",
         "schema": 1,
         "recorded_at": form.get("recorded_at", ""),
-        "data": {"activity_id": str(activity_id), "action": form.get("action", "signup")},
+        "data": {"activity_id": str(activity_id), "action": form.get("signup_action", "signup")},
     }

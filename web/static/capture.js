@@ -9,6 +9,7 @@ import { formEntry } from "./forms.js";
 import { account, message, say } from "./ui.js";
 import { clearDraft } from "./drafts.js";
 import { clearFileFields, formFiles } from "./attachments.js";
+import { overlay } from "./overlay.js";
 
 const slot = (name) => document.getElementById(`err-${name.replaceAll(".", "-")}`);
 
@@ -114,6 +115,8 @@ const KINDS = {
     },
     after: newBaseline,
   },
+  // The activity page marks the sign-up 待同步 (the overlay) until the server has placed it.
+  activity_signup: { before: () => undefined, after: () => overlay() },
 };
 
 async function capture(form, onSaved) {

@@ -4,7 +4,7 @@
 
 import * as outbox from "./outbox.js";
 import { forgetAccount, refreshPages } from "./pages.js";
-import { pull } from "./pull.js";
+import { ACTIVITY, pull } from "./pull.js";
 import * as backoff from "./backoff.js";
 import { sendFiles } from "./uploads.js";
 
@@ -62,6 +62,15 @@ async function send(account, batch) {
   }
 }
 
+/** A delivered entry the server had words about: a conflict, a sign-up that waits. */
+const told = (result) => result.status === "conflict" || (result.status === "accepted" && Boolean(result.code));
+
+/** The pages a delivered entry shows on: its household's, or `activity:<id>` (pages.js). */
+function shownOn(record) {
+  if (record.kind === "activity_signup") return `${ACTIVITY}${record.data.activity_id}`;
+  return String(record.data.household_id ?? "");
+}
+
 async function apply(batch, results) {
   const byId = new Map(results.map((r) => [r.id, r]));
   const now = new Date().toISOString();
@@ -70,9 +79,10 @@ async function apply(batch, results) {
     const result = byId.get(record.id);
     if (!result) return;
     if (DELIVERED.includes(result.status)) {
-      // A conflict went through too; `note` keeps what the server said about it.
+      // A conflict (or a sign-up put on the waiting list) went through too; `note` keeps what
+      // the server said about it.
       Object.assign(record, { state: "synced", synced_at: now, code: result.status,
-        note: result.status === "conflict" ? result.error || "" : "" });
+        note: told(result) ? result.error || "" : "" });
     } else if (result.status === "rejected") {
       Object.assign(record, { state: "rejected", code: result.code, last_error: result.error });
       rejected += 1;
@@ -80,11 +90,10 @@ async function apply(batch, results) {
       Object.assign(record, { state: "pending", code: result.code, last_error: result.error });
     }
   });
-  const households = batch.filter((r) => DELIVERED.includes(byId.get(r.id)?.status))
-    .map((r) => String(r.data.household_id ?? ""));
+  const households = batch.filter((r) => DELIVERED.includes(byId.get(r.id)?.status)).map(shownOn);
   return { delivered: results.filter((r) => DELIVERED.includes(r.status)).length, rejected, households,
     retry: results.filter((r) => r.status === "retry").length,
-    conflicts: results.filter((r) => r.status === "conflict").map((r) => r.error || "") };
+    conflicts: results.filter(told).map((r) => r.error || "") };
 }
 
 /** A coordinator revoked this phone: wipe the account's entries and pages, send no more. */

@@ -3,9 +3,12 @@
 
 import { problems, visitEntry } from "./visit.js";
 import { householdEntry } from "./household.js";
+import { signupEntry } from "./activity.js";
 
-/** `/households/<id>/<form>`: where entry forms post. */
-const ENTRY_POST = /^\/households\/(\d+)\/(visit|edit)\/?$/;
+/** Where entry forms post: `/households/<id>/<form>`, `/activities/<id>/<form>`. */
+const ENTRY_POST = /^\/(households|activities)\/(\d+)\/(visit|edit|signup)\/?$/;
+/** The forms each kind of page has (a household's on pages of their own, an activity's on its page). */
+const PAGE_FORMS = { households: ["visit", "edit"], activities: ["signup"] };
 
 /** The message key (in #messages) of each code a visit's check finds. */
 const VISIT_MESSAGES = { note_required: "noteRequired", follow_up_note_required: "followUpNoteRequired",
@@ -22,16 +25,22 @@ const FORMS = {
     return { entry, problems: problems(entry).map(([name, code]) => [name, VISIT_MESSAGES[code]]) };
   },
   edit: (data, householdId) => householdEntry(data, householdId),
+  signup: async (data, activityId) => ({ entry: signupEntry(data, activityId), problems: [] }),
 };
 
-/** The entry form that posts to `url`, as `{ householdId, path }`, or null. */
+/**
+ * The entry form that posts to `url`, or null: `{ id, path, page, formPage }` (`page`: the
+ * household's or activity's page; `formPage`: the page the form is on).
+ */
 export function entryForm(url) {
   const match = new URL(url, self.location.href).pathname.match(ENTRY_POST);
-  return match ? { householdId: match[1], path: match[2] } : null;
+  if (!match || !PAGE_FORMS[match[1]].includes(match[3])) return null;
+  const page = `/${match[1]}/${match[2]}`;
+  return { id: match[2], path: match[3], page, formPage: match[1] === "households" ? `${page}/${match[3]}` : page };
 }
 
 /** The entry and problems of a form posted to `url` (an entry form's action). */
 export async function formEntry(url, data) {
-  const { householdId, path } = entryForm(url);
-  return FORMS[path](data, householdId);
+  const { id, path } = entryForm(url);
+  return FORMS[path](data, id);
 }

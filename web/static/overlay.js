@@ -107,6 +107,15 @@ function rows(waiting) {
   }
 }
 
+/** An activity's page: a sign-up (or withdrawal) still on the phone is 待同步, and the form
+ * waits for the server's answer (it decides the place, in arrival order). */
+function signup(box, waiting) {
+  const mine = waiting.some((r) => r.kind === "activity_signup" && String(r.data.activity_id) === box.dataset.activity);
+  box.querySelector("#pending-signup").hidden = !mine;
+  const form = box.querySelector("form");
+  if (form) form.hidden = mine;
+}
+
 /** Show this account's unsent entries on the page as it is now. */
 export async function overlay() {
   if (!account() || !window.indexedDB) return;
@@ -118,5 +127,7 @@ export async function overlay() {
   if (list && labels) history(list, waiting, labels);
   const box = document.querySelector("#pending-edits[data-household]");
   if (box && labels) edits(box, waiting, labels);
+  const signupBox = document.querySelector("#signup[data-activity]");
+  if (signupBox) signup(signupBox, waiting);
   rows(waiting);
 }

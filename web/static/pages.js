@@ -4,18 +4,21 @@
 
 import * as outbox from "./outbox.js";
 import * as pulled from "./pulled.js";
-import { NOTICE, reset } from "./pull.js";
+import { ACTIVITY, NOTICE, reset } from "./pull.js";
 
-const FIXED = ["/", "/households", "/inbox", "/sync", "/checkin", "/me/hours"];
+const FIXED = ["/", "/households", "/activities", "/inbox", "/sync", "/checkin", "/me/hours"];
 /** The pages listing households (今天, 住户): any change may show on them. */
 const LISTS = ["/", "/households"];
 const PER_HOUSEHOLD = ["", "/visit", "/edit"];
 const PARALLEL = 4;
 const HOUSEHOLD_PAGE = /^\/households\/(\d+)(?:\/|$)/;
+const ACTIVITY_PAGE = /^\/activities\/(\d+)(?:\/|$)/;
 
-/** Every page of a scope (the paths the worker keeps): the inbox's notices too. */
-export function scopePaths(householdIds, noticeIds = []) {
-  return [...FIXED, ...householdPaths(householdIds), ...noticeIds.map((id) => `/inbox/${id}`)];
+/** Every page of a scope (the paths the worker keeps): the inbox's notices and the
+ * activities meant for the volunteer too. */
+export function scopePaths(householdIds, noticeIds = [], activityIds = []) {
+  return [...FIXED, ...householdPaths(householdIds), ...noticeIds.map((id) => `/inbox/${id}`),
+    ...activityIds.map((id) => `/activities/${id}`)];
 }
 
 function householdPaths(householdIds) {
@@ -24,22 +27,30 @@ function householdPaths(householdIds) {
 
 /**
  * The pages to fetch again: all of them (`touched` null), else the lists and the pages of
- * the touched households still in the scope (a household that left is dropped anyway).
+ * the touched households still in the scope (a household that left is dropped anyway),
+ * and the activities list and the pages of touched activities (`activity:<id>`).
  */
-function pathsFor(householdIds, noticeIds, touched) {
-  if (!touched) return scopePaths(householdIds, noticeIds);
+function pathsFor(householdIds, noticeIds, activityIds, touched) {
+  if (!touched) return scopePaths(householdIds, noticeIds, activityIds);
   const inScope = new Set(householdIds.map(String));
   const named = [...new Set(touched.map(String))];
   const notices = named.filter((t) => t.startsWith(NOTICE)).map((t) => `/inbox/${t.slice(NOTICE.length)}`);
+  const activities = activityIds.map(String).filter((id) => named.includes(`${ACTIVITY}${id}`))
+    .map((id) => `/activities/${id}`);
   return [...LISTS, ...(notices.length ? ["/inbox", ...notices] : []),
+    ...(activities.length ? ["/activities", ...activities] : []),
     ...householdPaths(named.filter((id) => inScope.has(id)))];
 }
 
-async function dropLeft(cache, householdIds) {
-  const kept = new Set(householdIds.map(String));
+/** Drop kept pages of households and activities no longer in the scope. */
+async function dropLeft(cache, householdIds, activityIds) {
+  const kept = { household: new Set(householdIds.map(String)), activity: new Set(activityIds.map(String)) };
   for (const request of await cache.keys()) {
-    const match = new URL(request.url).pathname.match(HOUSEHOLD_PAGE);
-    if (match && !kept.has(match[1])) await cache.delete(request, { ignoreVary: true });
+    const path = new URL(request.url).pathname;
+    const household = path.match(HOUSEHOLD_PAGE);
+    const activity = path.match(ACTIVITY_PAGE);
+    const left = (household && !kept.household.has(household[1])) || (activity && !kept.activity.has(activity[1]));
+    if (left) await cache.delete(request, { ignoreVary: true });
   }
 }
 
@@ -77,7 +88,7 @@ let running = null;
 
 /**
  * Fetch again the pages of `account`'s scope: every one, or (`touched`: household ids whose
- * data changed) only those the change shows on. Resolves true when all of them were kept.
+ * data changed, `activity:<id>` for activities) only those the change shows on. Resolves true when all of them were kept.
  */
 export function refreshPages(account, touched = null) {
   if (running) return running.then(() => refreshPages(account, touched));
@@ -87,9 +98,10 @@ export function refreshPages(account, touched = null) {
     if ((await outbox.getMeta("account")) !== account || (await outbox.getMeta("revoked"))) return false;
     const householdIds = await pulled.householdIds(account);
     const noticeIds = (await pulled.ofKind(account, "notice")).map((r) => r.id);
+    const activityIds = await pulled.activityIds(account);
     const cache = await caches.open(outbox.PAGES_CACHE);
-    await dropLeft(cache, householdIds);
-    const queue = pathsFor(householdIds, noticeIds, touched);
+    await dropLeft(cache, householdIds, activityIds);
+    const queue = pathsFor(householdIds, noticeIds, activityIds, touched);
     let complete = true;
     const worker = async () => {
       while (queue.length && complete) {

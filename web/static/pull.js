@@ -6,6 +6,8 @@ import * as pulled from "./pulled.js";
 
 /** How `touched` names a notice (its pages are the inbox and its own, not a household's). */
 export const NOTICE = "notice:";
+/** How `touched` names an activity: `activity:<id>` (its pages, pages.js). */
+export const ACTIVITY = "activity:";
 
 const PAGE = 500;
 const FETCH_TIMEOUT = 60_000;
@@ -43,8 +45,16 @@ export async function reset(account) {
  * Pull everything new for `account`. Resolves with `{ status, changes, resend }`: `status`
  * is done, offline, error, login, revoked or mismatch; `changes` how many were applied;
  * `resend` true when the server's epoch changed and kept entries are pending again;
- * `touched` (when done) the ids of the households the changes are about.
+ * `touched` (when done) the ids of the households the changes are about, and
+ * `activity:<id>` for the activities.
  */
+/** What a change shows on: a household id, a notice's or an activity's key. */
+function touchedKey(change) {
+  if (change.kind === "notice") return `${NOTICE}${change.id}`;
+  if (change.kind === "activity") return `${ACTIVITY}${change.id}`;
+  return String(change.kind === "household" ? change.id : change.data?.household_id ?? "");
+}
+
 export async function pull(account) {
   const [device, counts] = await Promise.all([outbox.deviceId(), outbox.counts(account)]);
   let cursor = (await outbox.getMeta(`cursor:${account}`)) || "";
@@ -76,8 +86,7 @@ export async function pull(account) {
     await outbox.setMeta(`cursor:${account}`, cursor);
     changes += body.changes.length;
     for (const change of body.changes) {
-      if (change.kind === "notice") touched.add(`${NOTICE}${change.id}`);
-      else touched.add(String(change.kind === "household" ? change.id : change.data?.household_id ?? ""));
+      touched.add(touchedKey(change));
     }
     if (!body.more) return { status: "done", changes, resend, touched: [...touched] };
   }

@@ -54,3 +54,8 @@ export async function ofKind(account, kind) {
 export async function householdIds(account) {
   return (await ofKind(account, "household")).map((r) => r.id);
 }
+
+/** Ids of the activities pulled for `account` (those meant for the volunteer). */
+export async function activityIds(account) {
+  return (await ofKind(account, "activity")).map((r) => r.id);
+}
