@@ -39,7 +39,7 @@ export async function onClick(event) {
   for (const client of windows) {
     if (client.url.startsWith(location.origin) && "navigate" in client) {
       const opened = await client.navigate(url).catch(() => null);
-      if (opened) return opened.focus();
+      if (opened) return opened.focus().catch(() => opened);
     }
   }
   return self.clients.openWindow(url);

@@ -60,3 +60,22 @@ async def notice_to(username: str, title: str = "通知") -> int:
     [row] = await Notice.insert(Notice(title=title, audience="all")).returning(Notice.id)
     await NoticeRecipient.insert(NoticeRecipient(notice=row["id"], account=account["id"]))
     return row["id"]
+
+
+async def send_as(username: str, title: str, body: str = "") -> int:
+    """A notice to everyone ``username`` (a coordinator) looks after, through the service."""
+    from server.accounts.service import load_actor
+    from server.notices import service
+    from tests.pull_helpers import account_id
+
+    actor = await load_actor(await account_id(username))
+    return await service.send(actor, service.NewNotice(title, body, False, "all"))
+
+
+async def read_count(notice_id: int) -> int:
+    """How many recipients have read the notice, as the server knows it."""
+    from server.notices.tables import NoticeRecipient
+
+    return await NoticeRecipient.count().where(
+        (NoticeRecipient.notice == notice_id) & NoticeRecipient.read_at.is_not_null()
+    )
