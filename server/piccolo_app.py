@@ -23,6 +23,7 @@ from server.entries.kinds.medicine_delivery import MedicineDelivery, MedicineDel
 from server.entries.kinds.notice_read import NoticeRead
 from server.entries.kinds.purchase import Purchase
 from server.entries.kinds.supply_handout import SupplyHandout, SupplyHandoutItem
+from server.entries.kinds.training_count import TrainingCount, TrainingTrainee
 from server.entries.kinds.visit import Visit
 from server.entries.tables import Entry, EntryReceipt
 from server.followups.tables import FollowUp, FollowUpNote
@@ -72,6 +73,8 @@ APP_CONFIG = AppConfig(
         CheckIn,
         CheckOut,
         AttendanceChange,
+        TrainingCount,
+        TrainingTrainee,
         Notice,
         NoticeRecipient,
         NoticeRead,

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from tests.activity_helpers import create_activity
-from tests.admin_helpers import area_id
+from tests.admin_helpers import team_id
 from tests.catalogue_helpers import CATALOGUE_OF, item_ids, member_ids, with_demo_rows
 from tests.helpers import household_ids_of
 from tests.notice_helpers import notice_to
@@ -57,7 +57,13 @@ def test_a_shipped_sample_is_accepted(path, vol1, db, as_user):
     entry = json.loads(path.read_text())
     activity = None
     if "activity_id" in entry["data"]:
-        activity = create_activity(as_user("coord"), area=str(db(area_id, "郧阳区")), signup="on")
+        # vol1 leads the team: a training's counts are theirs to record.
+        activity = create_activity(
+            as_user("coord"),
+            team=str(db(team_id, "郧阳区志愿服务一队")),
+            signup="on",
+            kind="first_aid_training",
+        )
     notice = db(notice_to, "vol1")
     entry = with_demo_ids(entry, household, companion, activity, notice)
     if entry["kind"] in CATALOGUE_OF:

@@ -18,7 +18,7 @@ from litestar.response import Redirect, Template
 from server import checkin_code
 from server.activities import service as activities
 from server.actor import Actor, now
-from server.attendance import hours, records
+from server.attendance import hours, records, trainings
 from server.attendance import service as counting
 from server.entries import service as entries
 from server.entries.kinds import attendance_mark as marks
@@ -161,6 +161,11 @@ class AttendanceController(Controller):
             "closes_on": records.closes_on(activity["ends_at"], zone),
             "is_admin": request.user.is_admin,
             "error": error,
+            "trainings": (
+                await trainings.totals([activity["id"]])
+                if activity["kind"] == "first_aid_training"
+                else None
+            ),
         }
         return Template("attendance.html", context=context, status_code=status)
 

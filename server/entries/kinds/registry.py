@@ -13,6 +13,7 @@ from server.entries.kinds import (
     notice_read,
     purchase,
     supply_handout,
+    training_count,
     visit,
 )
 from server.entries.kinds.base import Kind
@@ -30,6 +31,7 @@ KINDS: dict[tuple[str, int], Kind] = {
         medicine_delivery.KIND,
         supply_handout.KIND,
         purchase.KIND,
+        training_count.KIND,
     )
 }
 """The kinds by ``(kind, schema)``."""
