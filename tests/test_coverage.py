@@ -110,3 +110,18 @@ def test_the_drill_down_list_pages_by_household(as_user, db):
     second = coord.get(next_url).text
     assert ids_in(second, "household") == made["households"][PAGE:]
     assert 'id="next-page"' not in second
+
+
+def test_a_visit_replaced_by_a_correction_counts_with_its_new_time(as_user, place):
+    from tests.builders import correction_entry, push_results
+    from tests.review_helpers import NOW, days_ago
+
+    h = place["households"]
+    vol2 = as_user("vol2")
+    wrong = visit(vol2, h[2], 2)
+    fixed = {**wrong["data"], "visited_at": days_ago(45)}
+    correction = correction_entry(wrong["id"], fixed, recorded_at=NOW.isoformat())
+    [result] = push_results(vol2, [correction])
+    assert result["status"] == "accepted", result
+    counts = _counts(as_user("coord").get("/coverage?days=30").text, place["village"])
+    assert (counts["visited"], counts["never"]) == ("1", "1")

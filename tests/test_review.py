@@ -126,3 +126,19 @@ def test_phones_holding_entries_for_more_than_n_days_are_listed(as_user, place):
     assert listed.count('data-device="') == 1
     assert 'data-device="' not in coord.get("/review/phones?days=7").text
     assert 'data-device="' not in as_user("coord_fx").get("/review/phones?days=3").text
+
+
+def test_a_corrected_entry_shows_its_chain_and_the_correction_opens_where_it_does(as_user, place):
+    from tests.builders import correction_entry
+
+    vol2 = as_user("vol2")
+    wrong = visit(vol2, place["households"][0], 2)
+    fixed = correction_entry(wrong["id"], {**wrong["data"], "visited_at": days_ago(3)})
+    fixed["recorded_at"] = NOW.isoformat()
+    [result] = push_results(vol2, [fixed])
+    assert result["status"] == "accepted", result
+    coord = as_user("coord")
+    page = coord.get(f"/review/entries/{wrong['id']}").text
+    assert re.findall(r'data-link="([0-9a-f-]{36})"', page) == [wrong["id"], fixed["id"]]
+    assert coord.get(f"/review/entries/{fixed['id']}").status_code == 200
+    assert as_user("coord_fx").get(f"/review/entries/{fixed['id']}").status_code == 404

@@ -18,6 +18,7 @@ from server.actor import Actor, now
 from server.areas.tables import Area, Team
 from server.db import fetch
 from server.entries.kinds.visit import Visit
+from server.entries.tables import Entry
 from server.households.tables import Household
 from server.pairings.tables import Pairing
 
@@ -26,7 +27,9 @@ STATES = ("stale", "never")
 """Drill-down lists: not visited in the period (never visited included), never visited."""
 PAGE = 50
 
-H, A, V, P, U, T = (t._meta.tablename for t in (Household, Area, Visit, Pairing, Account, Team))
+H, A, V, P, U, T, E = (
+    t._meta.tablename for t in (Household, Area, Visit, Pairing, Account, Team, Entry)
+)
 
 
 @dataclass(frozen=True)
@@ -52,15 +55,23 @@ class Row:
         return round(100 * self.visited / self.households) if self.households else 0
 
 
+_COUNTING = f'FROM "{V}" v JOIN "{E}" e ON e.id = v.entry'
+"""Visits that count: ``chains.latest`` in SQL (the latest entry of a correction chain,
+nothing of a voided one). ``v.voided = {}`` (always False) keeps the arguments in step."""
+
+
 def _visited(household: str) -> str:
     return (
-        f'EXISTS (SELECT 1 FROM "{V}" v WHERE v.household = {household} '
-        "AND v.voided = {} AND v.visited_at >= {})"
+        f"EXISTS (SELECT 1 {_COUNTING} WHERE v.household = {household} "
+        "AND e.superseded_by IS NULL AND v.voided = {} AND v.visited_at >= {})"
     )
 
 
 def _ever(household: str) -> str:
-    return f'EXISTS (SELECT 1 FROM "{V}" v WHERE v.household = {household} AND v.voided = {{}})'
+    return (
+        f"EXISTS (SELECT 1 {_COUNTING} WHERE v.household = {household} "
+        "AND e.superseded_by IS NULL AND v.voided = {})"
+    )
 
 
 _GROUPED = {
@@ -155,7 +166,8 @@ async def households(
     sql = (
         "SELECT DISTINCT h.id AS id, h.head_name AS head_name, h.code AS code, "
         "a.name AS village, "
-        f'(SELECT MAX(v.visited_at) FROM "{V}" v WHERE v.household = h.id AND v.voided = {{}}) '
+        f"(SELECT MAX(v.visited_at) {_COUNTING} WHERE v.household = h.id "
+        "AND e.superseded_by IS NULL AND v.voided = {}) "
         f"AS last_visit {source} {glue} {where} AND {of} = {{}} AND h.id > {{}} "
         f"AND {state_sql} ORDER BY h.id LIMIT {PAGE + 1}"
     )

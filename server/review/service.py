@@ -20,6 +20,7 @@ from server.accounts.tables import Account
 from server.actor import Actor
 from server.areas.tables import Team
 from server.attachments.tables import EntryAttachment
+from server.entries import chains
 from server.entries.tables import Entry, EntryReceipt
 from server.keyset import Page, after, cursor_of
 from server.review.registry import BY_KIND, REVIEWED, Reviewed
@@ -109,7 +110,12 @@ async def entry(actor: Actor, entry_id: str) -> dict[str, Any] | None:
         .where(Entry.id == key)
         .first()
     )
-    if found is None or not await _may_see(actor, found["kind"], key):
+    if found is None:
+        return None
+    found["chain"] = await _chain(found)
+    # A correction is seen where the entry it corrects is (its chain's first entry).
+    first = found["chain"][0]
+    if not await _may_see(actor, first["kind"], uuid.UUID(str(first["id"]))):
         return None
     found["pretty"] = _pretty(found["body"])
     found["receipts"] = (
@@ -120,6 +126,26 @@ async def entry(actor: Actor, entry_id: str) -> dict[str, Any] | None:
     found["attachments"] = await EntryAttachment.select().where(EntryAttachment.entry == key)
     found["label"] = BY_KIND[found["kind"]].label if found["kind"] in BY_KIND else found["kind"]
     return found
+
+
+async def _chain(found: dict[str, Any]) -> list[dict[str, Any]]:
+    """The correction chain ``found`` is part of, the first entry first (only ``found``
+    when it was never corrected): each link's id, kind, when received, and if it voided."""
+    columns = (Entry.id, Entry.kind, Entry.received_at, Entry.supersedes, Entry.superseded_by)
+    links = [found]
+    for _ in range(chains.MAX_LENGTH):
+        back = links[0]["supersedes"]
+        row = back and await Entry.select(*columns).where(Entry.id == back).first()
+        if not row:
+            break
+        links.insert(0, row)
+    for _ in range(chains.MAX_LENGTH):
+        ahead = links[-1]["superseded_by"]
+        row = ahead and await Entry.select(*columns).where(Entry.id == ahead).first()
+        if not row:
+            break
+        links.append(row)
+    return [{**link, "current": link["id"] == found["id"]} for link in links]
 
 
 async def _may_see(actor: Actor, kind_name: str, key: uuid.UUID) -> bool:
