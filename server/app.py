@@ -42,6 +42,7 @@ from server.pages import static_files
 from server.pages.controllers import STATIC_DIR, PlatformController
 from server.pairings.controllers import PairingController
 from server.review.controllers import ReviewController
+from server.records.controllers import RecordsController
 from server.rosters.controllers import RosterController
 from server.settings import ROOT, Settings
 from server.sync.controllers import SyncController
@@ -79,6 +80,7 @@ def create_app(settings: Settings | None = None) -> protocol.App:
             VisitController,
             DeliveryController,
             GroupHandoutController,
+            RecordsController,
             PlatformController,
             SyncController,
             AttachmentController,

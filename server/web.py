@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from typing import Any
 from urllib.parse import quote, urlsplit
 from zoneinfo import ZoneInfo
@@ -190,8 +191,18 @@ def template_globals(settings: Settings) -> dict[str, Any]:
             value = value.replace(tzinfo=dt.UTC)
         return value.astimezone(zone).strftime(fmt)
 
+    def new_entry_id() -> str:
+        # A form that makes an entry carries its id and time from when it was rendered:
+        # posting it twice stores it once.
+        return str(uuid.uuid4())
+
+    def form_time() -> str:
+        return dt.datetime.now(zone).replace(microsecond=0).isoformat()
+
     return {
         "_": translate,
+        "new_entry_id": new_entry_id,
+        "form_time": form_time,
         "lang": current_language,
         "user": current_user,
         "local": local,

@@ -6,7 +6,7 @@
 
 import * as outbox from "/static/outbox.js";
 import { SYNC_TAG } from "/static/drain.js";
-import { entryForm, formEntry } from "/static/forms.js";
+import { backTo, entryForm, formEntry } from "/static/forms.js";
 import { messages, notice } from "/sw/notices.js";
 
 function redirect(target, request) {
@@ -29,9 +29,11 @@ async function store(account, entry, formId) {
 }
 
 async function queueForm(request) {
-  const { page, formPage: back } = entryForm(request.url);
+  const { path, page, formPage } = entryForm(request.url);
   const m = messages();
   const form = await request.formData();
+  // A void goes back to the page it was on; a household form to itself.
+  const back = path === "void" ? backTo(form.get("next")) : formPage;
   const account = await outbox.getMeta("account");
   const { entry, problems } = await formEntry(request.url, form);
   if (!entry) return redirect(page, request); // nothing changed
@@ -45,7 +47,7 @@ async function queueForm(request) {
     return notice(m.not_saved_title, m.not_saved_text, [[back, m.back]], 507);
   }
   if (self.registration.sync) self.registration.sync.register(SYNC_TAG).catch(() => undefined);
-  return redirect(`${back}?queued=1`, request);
+  return redirect(`${back}${back.includes("?") ? "&" : "?"}queued=1`, request);
 }
 
 /** An entry form's POST: to the server, else (no network) into the outbox. */

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 from litestar import Controller, Request, get, post
 from litestar.di import NamedDependency
 from litestar.exceptions import NotFoundException
-from litestar.params import FromPath
+from litestar.params import FromPath, FromQuery
 from litestar.response import Response, Template
 
 from server.actor import Actor
@@ -18,6 +18,7 @@ from server.entries.kinds import visit, visit_history
 from server.entries.prepared import Problem
 from server.households import service as households
 from server.i18n import gettext
+from server.records import service as records
 from server.settings import Settings
 from server.web import language_of
 from server.wire import parse_time
@@ -43,7 +44,8 @@ async def _errors(
     elif not any(p.field in ("visited_at", "location") for p in problems):
         # The areas still unanswered are left out of the data: check the rest all the same,
         # so every mistake is said at once.
-        problems += (await visit.check(entry["data"], recorded_at)).problems
+        data = entry["data"]["data"] if entry["kind"] == "correction" else entry["data"]
+        problems += (await visit.check(data, recorded_at)).problems
     language = language_of(request)
     errors: dict[str, str] = {}
     summary = forms.unanswered_summary(language, problems)
@@ -78,11 +80,22 @@ class VisitController(Controller):
 
     @get("/")
     async def form(
-        self, request: AnyRequest, household_id: FromPath[int], settings: NamedDependency[Settings]
+        self,
+        request: AnyRequest,
+        household_id: FromPath[int],
+        settings: NamedDependency[Settings],
+        correct: FromQuery[str] = "",
     ) -> Template:
-        """A blank visit form with a fresh entry id."""
+        """A blank visit form with a fresh entry id; ``correct``: one of my visits of this
+        household, filled in with its latest values, to record a correction of it."""
         context = await _page_context(request.user, household_id)
-        values = forms.blank(household_id, ZoneInfo(settings.time_zone))
+        zone = ZoneInfo(settings.time_zone)
+        values = forms.blank(household_id, zone)
+        if correct:
+            found = await records.record(request.user, correct[:64])
+            if found is None or found.kind != "visit" or found.household_id != household_id:
+                raise NotFoundException()
+            values = forms.correcting(household_id, zone, found.head, found.data)
         return Template("visit.html", context={**context, "values": values, "errors": {}})
 
     @post("/", status_code=303)

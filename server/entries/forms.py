@@ -47,6 +47,8 @@ def blank(household_id: int, zone: ZoneInfo) -> dict[str, Any]:
         "follow_up": False,
         "follow_up_note": "",
         "companions": [],
+        "supersedes": "",
+        "reason": "",
         **{f"needs.{a}.level": "" for a in NEED_AREAS},
         **{f"needs.{a}.note": "" for a in NEED_AREAS},
     }
@@ -54,7 +56,8 @@ def blank(household_id: int, zone: ZoneInfo) -> dict[str, Any]:
 
 def values_of(form: Any) -> dict[str, Any]:
     """What was typed, kept exactly as typed so an error never loses it."""
-    values = {key: str(form.get(key, "")) for key in ("entry_id", "recorded_at", "visited_at")}
+    keys = ("entry_id", "recorded_at", "visited_at", "supersedes", "reason")
+    values = {key: str(form.get(key, "")) for key in keys}
     values["follow_up"] = form.get("follow_up") in ("1", "on", "true")
     values["follow_up_note"] = str(form.get("follow_up_note", ""))
     values["companions"] = [str(c) for c in form.getall("companions", [])]
@@ -116,7 +119,35 @@ def to_entry(
         "recorded_at": values["recorded_at"],
         "data": data,
     }
+    if values.get("supersedes"):
+        # Correcting a visit already recorded: the same values, as its replacement.
+        correction = {"supersedes": values["supersedes"], "data": data}
+        if values.get("reason", "").strip():
+            correction["reason"] = values["reason"].strip()
+        entry = {**entry, "kind": "correction", "data": correction}
     return entry, problems
+
+
+def correcting(
+    household_id: int, zone: ZoneInfo, head: str, data: dict[str, Any]
+) -> dict[str, Any]:
+    """The form filled with a recorded visit's latest values, to correct it (``head``: the
+    latest entry of its chain, which the correction names)."""
+    values = blank(household_id, zone)
+    visited = _local_time(str(data.get("visited_at") or ""), zone)
+    if visited:
+        values["visited_at"] = (
+            dt.datetime.fromisoformat(visited).astimezone(zone).strftime("%Y-%m-%dT%H:%M")
+        )
+    for area in NEED_AREAS:
+        need = (data.get("needs") or {}).get(area) or {}
+        values[f"needs.{area}.level"] = need.get("level", "none")
+        values[f"needs.{area}.note"] = need.get("note", "")
+    values["follow_up"] = bool(data.get("follow_up"))
+    values["follow_up_note"] = str(data.get("follow_up_note") or "")
+    values["companions"] = [str(c) for c in data.get("companions") or []]
+    values["supersedes"] = head
+    return values
 
 
 def unanswered_summary(language: str, problems: list[Problem]) -> str | None:

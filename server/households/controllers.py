@@ -13,7 +13,7 @@ from litestar.response import Redirect, Template
 from server.actor import Actor
 from server.conflicts import service as conflicts
 from server.entries import service as entries
-from server.entries.kinds import visit_history
+from server.entries.kinds import registry, visit_history
 from server.followups import service as followups
 from server.households import edit_form, service
 from server.settings import Settings
@@ -59,6 +59,8 @@ class HouseholdController(Controller):
         visits = await visit_history.history(household_id)
         follow_ups = await followups.for_household(request.user, household_id)
         context = {**detail, **visits, "follow_ups": follow_ups, "saved": saved}
+        context["entries"] = await registry.household_entries(household_id)
+        context["correctable"] = registry.correctable()
         return Template("household.html", context=context)
 
 

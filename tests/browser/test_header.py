@@ -122,5 +122,5 @@ def test_the_tabs_keep_their_words_whole_at_360_in_english(other_phone, db):
     phone = other_phone(locale="en-US", viewport={"width": 360, "height": 740})
     phone.log_in("coord")
     phone.open("/")
-    for href in ("/", "/households", "/sync", "/admin"):
+    for href in ("/", "/households", "/me", "/admin"):
         assert phone.page.evaluate(LINES, f"nav.tabs a[href='{href}']") == 1, href

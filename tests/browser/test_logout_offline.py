@@ -18,6 +18,7 @@ PENDING = """async () => {
 
 def test_logging_out_offline_says_so_and_finishes_once_online(phone, context):
     logged_in(phone)
+    phone.open("/me")
     context.set_offline(True)
     with phone.page.expect_navigation():
         phone.page.click("form.logout button")

@@ -156,6 +156,7 @@ def test_logout_keeps_unsent_entries_and_removes_the_accounts_pages(phone, conte
     context.route("**/api/sync/push", lambda route: route.abort())  # no signal for sending
     phone.record_visit(household, note="退出前没发出")
     [record] = phone.waiting()
+    phone.open("/me")
     with phone.page.expect_navigation():
         phone.page.click("form.logout button")
     expect(phone.page.locator("#username")).to_be_visible()

@@ -5,7 +5,8 @@
 import * as outbox from "./outbox.js";
 import { fillForm, localInputValue } from "./visit.js";
 import { fingerprint, memberFingerprint } from "./household.js";
-import { formEntry } from "./forms.js";
+import { backTo, formEntry } from "./forms.js";
+import * as pulled from "./pulled.js";
 import { account, message, say } from "./ui.js";
 import { clearDraft } from "./drafts.js";
 import { clearFileFields, formFiles } from "./attachments.js";
@@ -104,6 +105,12 @@ async function newBaseline(form) {
 /** A form about to be read (`before`) and the form once its entry is kept (`after`), per kind. */
 const KINDS = {
   visit: { before: () => undefined, next: householdPage, after: startFresh },
+  // Voiding an entry: back to the page it was on (我的记录 or the household's, both kept).
+  correction: {
+    before: () => undefined,
+    next: (form) => `${backTo(form.elements.namedItem("next")?.value)}?queued=1`,
+    after: () => undefined,
+  },
   household_patch: {
     before: (form) => {
       // A person joining gets their id here, so saving the same form again changes them
@@ -194,6 +201,27 @@ async function startEditing(form, id) {
   form.before(note);
 }
 
+/** The latest values this phone knows of entry `id`: waiting in the outbox, or pulled. */
+async function knownValues(id) {
+  const record = await outbox.get(id).catch(() => null);
+  const kept = record && record.account_id === account() ? record
+    : (await pulled.get(account(), "entry", id).catch(() => null))?.data;
+  if (!kept) return null;
+  return kept.kind === "correction" ? kept.data?.data : kept.data;
+}
+
+/** `?correct=<entry>` on a kept (blank) visit form: fill it with that visit's values. */
+async function startCorrecting(form, id) {
+  const field = form.elements.namedItem("supersedes");
+  if (!field || field.value) return; // the server filled it in already
+  const values = await knownValues(id);
+  if (!values) return;
+  fillForm(form, values);
+  field.value = id;
+  const box = document.getElementById("correction-box");
+  if (box) box.hidden = false;
+}
+
 let told = null;
 
 /** A form just shown: the time is now (a kept copy of the page may be days old), or edit mode. */
@@ -208,6 +236,7 @@ export function prepareForms(root) {
     form.dataset.prepared = "1";
     if (form.dataset.entryKind !== "visit") continue;
     if (params.get("edit")) startEditing(form, params.get("edit"));
+    else if (params.get("correct")) startCorrecting(form, params.get("correct"));
     else if (!form.querySelector("[aria-invalid=true]")) {
       form.elements.namedItem("visited_at").value = localInputValue(new Date());
     }

@@ -1,7 +1,7 @@
 // The entry forms and the entries they make: one table read by the page (capture.js, on
 // submit) and by the worker (a form POST the page did not take).
 
-import { problems, visitEntry } from "./visit.js";
+import { problems, rfc3339, visitEntry } from "./visit.js";
 import { householdEntry } from "./household.js";
 import { signupEntry } from "./activity.js";
 
@@ -9,6 +9,8 @@ import { signupEntry } from "./activity.js";
 const ENTRY_POST = /^\/(households|activities)\/(\d+)\/(visit|edit|signup)\/?$/;
 /** The forms each kind of page has (a household's on pages of their own, an activity's on its page). */
 const PAGE_FORMS = { households: ["visit", "edit"], activities: ["signup"] };
+/** Voiding an entry (我的记录, a household's history). */
+const VOID_POST = /^\/me\/void\/?$/;
 
 /** The message key (in #messages) of each code a visit's check finds. */
 const VISIT_MESSAGES = { note_required: "noteRequired", follow_up_note_required: "followUpNoteRequired",
@@ -22,18 +24,46 @@ const VISIT_MESSAGES = { note_required: "noteRequired", follow_up_note_required:
 const FORMS = {
   visit: async (data, householdId) => {
     const entry = visitEntry(data, householdId);
-    return { entry, problems: problems(entry).map(([name, code]) => [name, VISIT_MESSAGES[code]]) };
+    const found = problems(entry).map(([name, code]) => [name, VISIT_MESSAGES[code]]);
+    return { entry: correctionOf(entry, data), problems: found };
   },
   edit: (data, householdId) => householdEntry(data, householdId),
   signup: async (data, activityId) => ({ entry: signupEntry(data, activityId), problems: [] }),
+  void: async (data) => {
+    const reason = String(data.get("reason") || "").trim();
+    const entry = { kind: "correction", schema: 1, recorded_at: rfc3339(new Date()),
+      data: { supersedes: String(data.get("supersedes") || ""), data: null, reason }, attachments: [] };
+    return { entry, problems: reason ? [] : [["reason", "voidReason"]] };
+  },
 };
+
+/**
+ * A form correcting a recorded entry (its `supersedes` field set) makes a `correction`
+ * carrying the new values, checked as the corrected kind's; else the entry as it is.
+ */
+function correctionOf(entry, data) {
+  const supersedes = String(data.get("supersedes") || "");
+  if (!supersedes) return entry;
+  const reason = String(data.get("reason") || "").trim();
+  const correction = { supersedes, data: entry.data };
+  if (reason) correction.reason = reason;
+  return { ...entry, kind: "correction", data: correction };
+}
+
+/** A path of this site to go back to (a form's `next`), else 我的. */
+export function backTo(value) {
+  const path = String(value || "");
+  return path.startsWith("/") && !path.startsWith("//") ? path : "/me";
+}
 
 /**
  * The entry form that posts to `url`, or null: `{ id, path, page, formPage }` (`page`: the
  * household's or activity's page; `formPage`: the page the form is on).
  */
 export function entryForm(url) {
-  const match = new URL(url, self.location.href).pathname.match(ENTRY_POST);
+  const pathname = new URL(url, self.location.href).pathname;
+  if (VOID_POST.test(pathname)) return { id: null, path: "void", page: "/me", formPage: "/me" };
+  const match = pathname.match(ENTRY_POST);
   if (!match || !PAGE_FORMS[match[1]].includes(match[3])) return null;
   const page = `/${match[1]}/${match[2]}`;
   return { id: match[2], path: match[3], page, formPage: match[1] === "households" ? `${page}/${match[3]}` : page };

@@ -1,6 +1,7 @@
 // What a kept page cannot know: the entries still waiting on this phone. The household page
 // shows them with their content, marked 待同步 (visits on top of the history, household edits
-// above the facts); rows of 今天 and the household list get a mark.
+// above the facts); rows of 今天 and the household list get a mark. 我的记录 lists them on
+// top; an entry with a correction still waiting is marked 更正待同步 (or 作废待同步).
 
 import * as outbox from "./outbox.js";
 import { account, message, shortTime } from "./ui.js";
@@ -116,6 +117,41 @@ function signup(box, waiting) {
   if (form) form.hidden = mine;
 }
 
+/** Rows of a kept list whose entry has a correction waiting: marked, in words. */
+function corrections(list, waiting) {
+  for (const old of list.querySelectorAll(".correction-mark")) old.remove();
+  for (const record of waiting.filter((r) => r.kind === "correction")) {
+    const target = record.data.supersedes;
+    for (const row of list.querySelectorAll(":scope > li")) {
+      if (row.dataset.entry !== target && row.dataset.head !== target) continue;
+      const voiding = record.data.data === null;
+      const note = element("span", "pending-mark correction-mark",
+        message(voiding ? "voidPending" : "correctionPending"));
+      row.querySelector("p, summary")?.append(" ", note);
+    }
+  }
+}
+
+function pendingRecord(record, labels) {
+  const item = element("li", `row record ${record.kind}`);
+  item.dataset.entry = record.id;
+  item.dataset.pending = "1";
+  const kind = labels(`pending-kind-${record.kind}`) || record.kind;
+  item.append(element("p", "", element("strong", "", kind), " · ", record.label || "", " · ",
+    shortTime(record.recorded_at), " ", mark()));
+  return item;
+}
+
+function myRecords(list, waiting, labels) {
+  for (const old of list.querySelectorAll("[data-pending]")) old.remove();
+  const shown = new Set([...list.querySelectorAll("[data-entry]")].map((li) => li.dataset.entry));
+  const mine = waiting.filter((r) => r.kind !== "correction" && !shown.has(r.id));
+  list.prepend(...mine.reverse().map((r) => pendingRecord(r, labels)));
+  const none = list.querySelector("#no-records");
+  if (none) none.hidden = list.querySelector("[data-entry]") !== null;
+  corrections(list, waiting);
+}
+
 /** Show this account's unsent entries on the page as it is now. */
 export async function overlay() {
   if (!account() || !window.indexedDB) return;
@@ -124,7 +160,12 @@ export async function overlay() {
   const labelBox = document.getElementById("overlay-labels");
   const labels = labelBox ? (key) => labelBox.getAttribute(`data-${key}`) || "" : null;
   const list = document.querySelector("#visit-history[data-household]");
-  if (list && labels) history(list, waiting, labels);
+  if (list && labels) {
+    history(list, waiting, labels);
+    corrections(list, waiting);
+  }
+  const mine = document.getElementById("my-entries");
+  if (mine && labels) myRecords(mine, waiting, labels);
   const box = document.querySelector("#pending-edits[data-household]");
   if (box && labels) edits(box, waiting, labels);
   const signupBox = document.querySelector("#signup[data-activity]");

@@ -6,9 +6,9 @@ import * as outbox from "./outbox.js";
 import * as pulled from "./pulled.js";
 import { ACTIVITY, NOTICE, reset } from "./pull.js";
 
-const FIXED = ["/", "/households", "/activities", "/inbox", "/sync", "/checkin", "/me/hours"];
-/** The pages listing households (今天, 住户): any change may show on them. */
-const LISTS = ["/", "/households"];
+const FIXED = ["/", "/households", "/activities", "/inbox", "/me", "/sync", "/checkin", "/me/hours"];
+/** The pages listing households (今天, 住户) and my entries (我的): any change may show on them. */
+const LISTS = ["/", "/households", "/me"];
 const PER_HOUSEHOLD = ["", "/visit", "/edit"];
 const PARALLEL = 4;
 const HOUSEHOLD_PAGE = /^\/households\/(\d+)(?:\/|$)/;

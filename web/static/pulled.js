@@ -59,3 +59,9 @@ export async function householdIds(account) {
 export async function activityIds(account) {
   return (await ofKind(account, "activity")).map((r) => r.id);
 }
+
+/** One record pulled for `account`, or undefined. */
+export async function get(account, kind, id) {
+  const tx = await transaction(STORE, "readonly");
+  return done(tx.objectStore(STORE).get([account, kind, id]));
+}

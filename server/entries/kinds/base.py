@@ -70,6 +70,30 @@ class Corrections:
     tombstones are sent instead."""
 
 
+@dataclass
+class Listed:
+    """An entry as a list of entries shows it (the household page's history): the snippet
+    ``web/templates/_entry_<kind>.html`` draws its ``data`` (``_entry_generic.html`` stands
+    in until the kind has one)."""
+
+    kind: str
+    id: str
+    """The entry whose values these are (the latest of its chain)."""
+    when: Any
+    """When it happened (a datetime), the newest first."""
+    author: str
+    author_id: int
+    data: dict[str, Any]
+    """Its values, shaped as the kind's ``data``."""
+    voided: bool = False
+    household_id: int | None = None
+
+    @property
+    def head(self) -> str:
+        """What a correction of it names."""
+        return self.id
+
+
 @dataclass(frozen=True)
 class Kind:
     """One ``(kind, schema)`` the server stores (the public contract, DESIGN §3.2)."""
@@ -98,6 +122,9 @@ class Kind:
     """The files its entries may carry; none: an entry listing a file is refused
     (``attachment_not_allowed``). Whether a slot must be filled is the deployment's
     word (``Settings.required_attachments``)."""
+    listed: Callable[[int, int], Awaitable[list[Listed]]] | None = None
+    """Its entries about a household (id, at most how many), as the household page lists
+    them: the latest entry of each chain, voided ones marked (``chains.shown``)."""
     corrections: Corrections | None = None
     """How a ``correction`` replaces or voids its entries; None: they cannot be corrected
     (``not_correctable``), as a household edit, which is fixed by another edit."""

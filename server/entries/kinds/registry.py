@@ -16,7 +16,7 @@ from server.entries.kinds import (
     training_count,
     visit,
 )
-from server.entries.kinds.base import Kind
+from server.entries.kinds.base import Kind, Listed
 from server.sync.changelog import Shared
 
 KINDS: dict[tuple[str, int], Kind] = {
@@ -50,3 +50,17 @@ async def shared_history(household_ids: list[int]) -> list[Shared]:
         if kind.history is not None:
             shared += await kind.history(household_ids)
     return shared
+
+
+def correctable() -> frozenset[str]:
+    """The kinds whose entries a ``correction`` may replace or void."""
+    return frozenset(k.name for k in KINDS.values() if k.corrections is not None)
+
+
+async def household_entries(household_id: int, limit: int = 100) -> list[Listed]:
+    """Every kind's entries about a household (its ``listed``), the newest first."""
+    found: list[Listed] = []
+    for kind in KINDS.values():
+        if kind.listed is not None:
+            found += await kind.listed(household_id, limit)
+    return sorted(found, key=lambda e: e.when, reverse=True)[:limit]

@@ -22,7 +22,7 @@ from piccolo.table import Table
 from server.accounts.tables import Account
 from server.actor import Actor
 from server.entries import chains
-from server.entries.kinds.base import PHOTO, Corrections, Kind
+from server.entries.kinds.base import PHOTO, Corrections, Kind, Listed
 from server.entries.prepared import Prepared, Problem, decode_problem
 from server.entries.tables import Entry
 from server.followups import opening
@@ -335,6 +335,33 @@ async def void(entry_id: str) -> list[Shared]:
     return [pulled(r, r["volunteer.display_name"]) for r in rows]
 
 
+async def listed(household_id: int, limit: int) -> list[Listed]:
+    """A household's visits for its page: of each chain the latest, voided ones marked."""
+    rows = (
+        await Visit.select(Visit.all_columns(), Visit.volunteer.display_name)
+        .where((Visit.household == household_id) & chains.shown(Visit.entry))
+        .order_by(Visit.visited_at, ascending=False)
+        .limit(limit)
+    )
+    return [
+        Listed(
+            kind="visit",
+            id=str(r["entry"]),
+            when=r["visited_at"],
+            author=r["volunteer.display_name"],
+            author_id=r["volunteer"],
+            data={
+                "needs": needs_of(r),
+                "follow_up": r["follow_up"],
+                "follow_up_note": r["follow_up_note"],
+            },
+            voided=r["voided"],
+            household_id=r["household"],
+        )
+        for r in rows
+    ]
+
+
 KIND = Kind(
     "visit",
     1,
@@ -345,5 +372,6 @@ KIND = Kind(
     history=history,
     stored=stored,
     attachments=(PHOTO,),
+    listed=listed,
     corrections=Corrections(retract, void),
 )

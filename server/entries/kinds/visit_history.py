@@ -78,3 +78,12 @@ async def history(household_id: int) -> dict[str, Any]:
         "needs": needs_of(counting[0]) if counting else None,
         "last_visit": counting[0] if counting else None,
     }
+
+
+async def own_totals(actor: Actor) -> dict[str, int]:
+    """The actor's own visits as the Red Cross counts them: 户次 (visits, the latest of
+    each correction chain, voided ones not at all) and 户 (distinct households)."""
+    counted = (Visit.volunteer == actor.id) & chains.latest(Visit.entry)
+    visits = await Visit.count().where(counted)
+    households = await Visit.select(Visit.household).where(counted).distinct()
+    return {"visits": visits, "households": len(households)}

@@ -1,0 +1,122 @@
+"""我的记录: a volunteer's own entries of every kind, each as the latest of its chain.
+
+An entry corrected once or twice is one record with its latest values (what counts); a
+voided one is kept, marked, and counts nothing. What a correction names is the record's
+``head``: the latest entry of its chain.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+import msgspec
+
+from server import scope
+from server.actor import Actor
+from server.entries.chains import CORRECTION, MAX_LENGTH
+from server.entries.tables import Entry
+from server.households.tables import Household
+from server.wire import parse_time
+
+SHOWN = 200
+"""Entries read for the page, the newest first (corrections included)."""
+
+
+@dataclass
+class Record:
+    """One of the volunteer's entries, with the latest values of its chain."""
+
+    id: str
+    """The entry first recorded (the chain's start)."""
+    head: str
+    """The latest entry of its chain: what a correction names."""
+    kind: str
+    schema: int
+    recorded_at: dt.datetime | None
+    data: dict[str, Any]
+    voided: bool
+    corrected: bool
+    household_id: int | None = None
+    household: str = ""
+    """The household's head name, when the volunteer may still see it."""
+    author_id: int = 0
+
+
+def _sent(body: str) -> dict[str, Any]:
+    try:
+        value = msgspec.json.decode(body)
+    except msgspec.DecodeError:
+        return {}
+    data = value.get("data") if isinstance(value, dict) else None
+    return data if isinstance(data, dict) else {}
+
+
+def _record(root: dict[str, Any], rows: dict[str, dict[str, Any]]) -> Record:
+    data, head, voided = _sent(root["body"]), root, root["voided"]
+    for _ in range(MAX_LENGTH):
+        following = rows.get(str(head["superseded_by"])) if head["superseded_by"] else None
+        if voided or following is None:
+            break
+        values = _sent(following["body"]).get("data")
+        if not isinstance(values, dict):
+            break
+        head, data, voided = following, values, following["voided"]
+    household = data.get("household_id")
+    return Record(
+        id=str(root["id"]),
+        head=str(head["id"]),
+        kind=root["kind"],
+        schema=root["schema"],
+        recorded_at=parse_time(root["recorded_at"]),
+        data=data,
+        voided=voided,
+        corrected=head is not root,
+        household_id=int(household) if isinstance(household, str) and household.isdigit() else None,
+    )
+
+
+async def records(actor: Actor) -> list[Record]:
+    """The actor's own entries, newest first, each with the latest values of its chain."""
+    rows = await (
+        Entry.select(
+            Entry.id,
+            Entry.kind,
+            Entry.schema,
+            Entry.recorded_at,
+            Entry.body,
+            Entry.superseded_by,
+            Entry.voided,
+        )
+        .where(Entry.account == actor.id)
+        .order_by(Entry.received_at, ascending=False)
+        .limit(SHOWN)
+    )
+    by_id = {str(r["id"]): r for r in rows}
+    found = [_record(r, by_id) for r in rows if r["kind"] != CORRECTION]
+    names = await _household_names(actor, {r.household_id for r in found if r.household_id})
+    for record in found:
+        record.household = names.get(record.household_id or 0, "")
+        record.author_id = actor.id
+    epoch = dt.datetime.min.replace(tzinfo=dt.UTC)
+    return sorted(found, key=lambda r: r.recorded_at or epoch, reverse=True)
+
+
+async def record(actor: Actor, entry_id: str) -> Record | None:
+    """One of the actor's records, named by any entry of its chain; None if not theirs."""
+    for found in await records(actor):
+        if entry_id in (found.id, found.head):
+            return found
+    return None
+
+
+async def _household_names(actor: Actor, ids: set[int]) -> dict[int, str]:
+    if not ids:
+        return {}
+    select = Household.select(Household.id, Household.head_name).where(
+        Household.id.is_in(sorted(ids))
+    )
+    visible = await scope.households(actor)
+    rows = await (select if visible is None else select.where(visible))
+    return {r["id"]: r["head_name"] for r in rows}
