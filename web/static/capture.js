@@ -3,7 +3,7 @@
 // durable, or that it was not saved.
 
 import * as outbox from "./outbox.js";
-import { fillForm, localInputValue } from "./visit.js";
+import { AREAS, fillForm, localInputValue } from "./visit.js";
 import { fingerprint, memberFingerprint } from "./household.js";
 import { backTo, formEntry } from "./forms.js";
 import * as pulled from "./pulled.js";
@@ -207,7 +207,9 @@ async function knownValues(id) {
   const kept = record && record.account_id === account() ? record
     : (await pulled.get(account(), "entry", id).catch(() => null))?.data;
   if (!kept) return null;
-  return kept.kind === "correction" ? kept.data?.data : kept.data;
+  const values = kept.kind === "correction" ? kept.data?.data : kept.data;
+  // A visit's time defaults to when it was saved (as the server reads it).
+  return values && { ...values, visited_at: values.visited_at || kept.recorded_at };
 }
 
 /** `?correct=<entry>` on a kept (blank) visit form: fill it with that visit's values. */
@@ -216,7 +218,9 @@ async function startCorrecting(form, id) {
   if (!field || field.value) return; // the server filled it in already
   const values = await knownValues(id);
   if (!values) return;
-  fillForm(form, values);
+  // A need area the entry left out counts as 无需求 (as the server reads it).
+  const needs = Object.fromEntries(AREAS.map((a) => [a, values.needs?.[a] || { level: "none", note: "" }]));
+  fillForm(form, { ...values, needs });
   field.value = id;
   const box = document.getElementById("correction-box");
   if (box) box.hidden = false;
