@@ -41,8 +41,8 @@ from server.notify.worker import Worker
 from server.pages import static_files
 from server.pages.controllers import STATIC_DIR, PlatformController
 from server.pairings.controllers import PairingController
-from server.review.controllers import ReviewController
 from server.records.controllers import RecordsController
+from server.review.controllers import ReviewController
 from server.rosters.controllers import RosterController
 from server.settings import ROOT, Settings
 from server.sync.controllers import SyncController
