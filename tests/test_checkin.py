@@ -4,6 +4,7 @@ mark is stored and flagged, never dropped; a leader checks in only their own tea
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from server import checkin_code
 from tests.admin_helpers import account_id, post_form
@@ -138,3 +139,24 @@ async def _person_and_recorder(entry_id: str) -> tuple[int, int]:
 
     row = await CheckIn.select().where(CheckIn.entry == entry_id).first()
     return row["person"], row["recorded_by"]
+
+
+def test_the_check_in_form_posts_without_scripts_and_a_repeat_stores_once(db, as_user):
+    activity_id, key = team_activity(db, as_user("coord"))
+    vol2 = as_user("vol2")
+    page = vol2.get(f"/checkin/{activity_id}?c=123456")
+    assert page.status_code == 200 and 'value="123456"' in page.text
+    entry_id = re.search(r'name="entry_id" value="([^"]+)"', page.text).group(1)
+    rendered_at = re.search(r'name="rendered_at" value="([^"]+)"', page.text).group(1)
+    form = {
+        "entry_id": entry_id,
+        "rendered_at": rendered_at,
+        "code": checkin_code.poster_code(key),
+        "direction": "in",
+    }
+    first = post_form(vol2, f"/checkin/{activity_id}", form)
+    again = post_form(vol2, f"/checkin/{activity_id}", form)
+    assert "saved=accepted" in first.headers["location"]
+    assert "saved=duplicate" in again.headers["location"]
+    # Posted today for an activity on 2026-12-20: stored once, flagged for its time.
+    assert db(entry_flags, [entry_id]) == {entry_id: "outside_window"}

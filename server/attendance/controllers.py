@@ -4,6 +4,7 @@ volunteer's service hours."""
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -25,6 +26,7 @@ from server.entries.kinds import attendance_mark as marks
 from server.forms import done, form_of, refusal
 from server.settings import Settings
 from server.web import language_of, public_origin
+from server.wire import parse_time
 
 AnyRequest = Request[Actor, str, Any]
 KINDS = {"in": "check_in", "out": "check_out"}
@@ -42,6 +44,16 @@ async def _managed(actor: Actor, activity_id: int) -> dict[str, Any]:
         return await activities.managed(actor, activity_id)
     except activities.NotFound:
         raise NotFoundException() from None
+
+
+def _mark_time(rendered_at: str) -> str:
+    """When the form was shown, if that was within the hour (so posting the same form
+    again is the same entry, a duplicate); else now."""
+    shown = parse_time(rendered_at)
+    moment = now()
+    if shown is not None and moment - dt.timedelta(hours=1) <= shown <= moment:
+        return rendered_at
+    return moment.isoformat(timespec="milliseconds")
 
 
 def checkin_url(origin: str, activity_id: int, code: str) -> str:
@@ -67,6 +79,7 @@ class CheckinController(Controller):
         context = {
             "activity": activity,
             "entry_id": str(uuid.uuid4()),
+            "rendered_at": now().isoformat(timespec="milliseconds"),
             "code": request.query_params.get("c", "")[:12],
             "saved": request.query_params.get("saved", ""),
         }
@@ -92,7 +105,7 @@ class CheckinController(Controller):
             "id": entry_id,
             "kind": kind,
             "schema": 1,
-            "recorded_at": now().isoformat(timespec="milliseconds"),
+            "recorded_at": _mark_time(form.get("rendered_at", "")),
             "data": data,
         }
         [result] = await entries.ingest(request.user, [entry], language_of(request))
