@@ -15,6 +15,7 @@ import { overlay } from "./overlay.js";
 import { forgetAccount } from "./pages.js";
 import { setUpSearch, skipOfflineSearch } from "./search.js";
 import { setUpFileFields } from "./attachments.js";
+import { setUpDeliveryForms } from "./deliver-form.js";
 import { recordReading, refreshInbox } from "./inbox.js";
 
 const TIMER = 60_000;
@@ -150,6 +151,7 @@ function onPage(root) {
   prepareForms(root);
   // Files go only with an entry saved on the phone: a form posted to the server carries none.
   setUpFileFields(root, (form) => captures(form) && offlineCapable());
+  setUpDeliveryForms(root);
   keepDrafts(root);
   setUpSearch(root);
   overlay();

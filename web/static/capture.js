@@ -102,6 +102,23 @@ async function newBaseline(form) {
   }
 }
 
+/** A delivery form kept: the household's page where there is one, else the form afresh. */
+function resetDelivery(form) {
+  form.reset();
+  clearErrors(form);
+  setNow(form);
+}
+
+function setNow(form) {
+  for (const input of form.querySelectorAll("[data-now]")) input.value = localInputValue(new Date());
+}
+
+const DELIVERY = {
+  before: () => undefined,
+  next: (form) => (form.dataset.householdId ? householdPage(form) : null),
+  after: resetDelivery,
+};
+
 /** A form about to be read (`before`) and the form once its entry is kept (`after`), per kind. */
 const KINDS = {
   visit: { before: () => undefined, next: householdPage, after: startFresh },
@@ -124,6 +141,9 @@ const KINDS = {
   },
   // The activity page marks the sign-up 待同步 (the overlay) until the server has placed it.
   activity_signup: { before: () => undefined, after: () => overlay() },
+  medicine_delivery: DELIVERY,
+  supply_handout: DELIVERY,
+  purchase: DELIVERY,
 };
 
 async function capture(form, onSaved) {
@@ -238,6 +258,7 @@ export function prepareForms(root) {
   for (const form of root.querySelectorAll("form[data-entry-kind]")) {
     if (form.dataset.prepared) continue;
     form.dataset.prepared = "1";
+    if (!form.querySelector("[aria-invalid=true]")) setNow(form);
     if (form.dataset.entryKind !== "visit") continue;
     if (params.get("edit")) startEditing(form, params.get("edit"));
     else if (params.get("correct")) startCorrecting(form, params.get("correct"));

@@ -4,13 +4,16 @@
 import { problems, rfc3339, visitEntry } from "./visit.js";
 import { householdEntry } from "./household.js";
 import { signupEntry } from "./activity.js";
+import { deliveryEntry } from "./deliveries.js";
 
 /** Where entry forms post: `/households/<id>/<form>`, `/activities/<id>/<form>`. */
-const ENTRY_POST = /^\/(households|activities)\/(\d+)\/(visit|edit|signup)\/?$/;
+const ENTRY_POST = /^\/(households|activities)\/(\d+)\/(visit|edit|signup|medicine|supplies|purchase)\/?$/;
 /** The forms each kind of page has (a household's on pages of their own, an activity's on its page). */
-const PAGE_FORMS = { households: ["visit", "edit"], activities: ["signup"] };
+const PAGE_FORMS = { households: ["visit", "edit", "medicine", "supplies", "purchase"], activities: ["signup"] };
 /** Voiding an entry (我的记录, a household's history). */
 const VOID_POST = /^\/me\/void\/?$/;
+/** The group handout form (no household). */
+const GROUP_POST = /^\/handouts\/group\/?$/;
 
 /** The message key (in #messages) of each code a visit's check finds. */
 const VISIT_MESSAGES = { note_required: "noteRequired", follow_up_note_required: "followUpNoteRequired",
@@ -29,6 +32,10 @@ const FORMS = {
   },
   edit: (data, householdId) => householdEntry(data, householdId),
   signup: async (data, activityId) => ({ entry: signupEntry(data, activityId), problems: [] }),
+  medicine: (data, householdId) => delivery("medicine_delivery", data, householdId),
+  supplies: (data, householdId) => delivery("supply_handout", data, householdId),
+  purchase: (data, householdId) => delivery("purchase", data, householdId),
+  group: (data) => delivery("supply_handout", data, null),
   void: async (data) => {
     const reason = String(data.get("reason") || "").trim();
     const entry = { kind: "correction", schema: 1, recorded_at: rfc3339(new Date()),
@@ -36,6 +43,13 @@ const FORMS = {
     return { entry, problems: reason ? [] : [["reason", "voidReason"]] };
   },
 };
+
+/** A delivery form's entry; its problems' codes name the form's own messages (camelCase). */
+function delivery(kind, data, householdId) {
+  const { entry, problems } = deliveryEntry(kind, data, householdId);
+  const key = (code) => code.replace(/_(\w)/g, (_, c) => c.toUpperCase());
+  return { entry, problems: problems.map(([name, code]) => [name, key(code)]) };
+}
 
 /**
  * A form correcting a recorded entry (its `supersedes` field set) makes a `correction`
@@ -63,6 +77,7 @@ export function backTo(value) {
 export function entryForm(url) {
   const pathname = new URL(url, self.location.href).pathname;
   if (VOID_POST.test(pathname)) return { id: null, path: "void", page: "/me", formPage: "/me" };
+  if (GROUP_POST.test(pathname)) return { id: null, path: "group", page: "/handouts/group", formPage: "/handouts/group" };
   const match = pathname.match(ENTRY_POST);
   if (!match || !PAGE_FORMS[match[1]].includes(match[3])) return null;
   const page = `/${match[1]}/${match[2]}`;

@@ -4,12 +4,12 @@
 
 import * as outbox from "./outbox.js";
 import * as pulled from "./pulled.js";
-import { ACTIVITY, NOTICE, reset } from "./pull.js";
+import { ACTIVITY, CATALOGUE, NOTICE, reset } from "./pull.js";
 
-const FIXED = ["/", "/households", "/activities", "/inbox", "/me", "/sync", "/checkin", "/me/hours"];
+const FIXED = ["/", "/households", "/activities", "/inbox", "/me", "/sync", "/checkin", "/me/hours", "/handouts/group"];
 /** The pages listing households (今天, 住户) and my entries (我的): any change may show on them. */
 const LISTS = ["/", "/households", "/me"];
-const PER_HOUSEHOLD = ["", "/visit", "/edit"];
+const PER_HOUSEHOLD = ["", "/visit", "/edit", "/medicine", "/supplies", "/purchase"];
 const PARALLEL = 4;
 const HOUSEHOLD_PAGE = /^\/households\/(\d+)(?:\/|$)/;
 const ACTIVITY_PAGE = /^\/activities\/(\d+)(?:\/|$)/;
@@ -26,12 +26,12 @@ function householdPaths(householdIds) {
 }
 
 /**
- * The pages to fetch again: all of them (`touched` null), else the lists and the pages of
+ * The pages to fetch again: all of them (`touched` null, or a catalogue changed), else the lists and the pages of
  * the touched households still in the scope (a household that left is dropped anyway),
  * and the activities list and the pages of touched activities (`activity:<id>`).
  */
 function pathsFor(householdIds, noticeIds, activityIds, touched) {
-  if (!touched) return scopePaths(householdIds, noticeIds, activityIds);
+  if (!touched || touched.includes(CATALOGUE)) return scopePaths(householdIds, noticeIds, activityIds);
   const inScope = new Set(householdIds.map(String));
   const named = [...new Set(touched.map(String))];
   const notices = named.filter((t) => t.startsWith(NOTICE)).map((t) => `/inbox/${t.slice(NOTICE.length)}`);

@@ -4,6 +4,8 @@
 import * as outbox from "./outbox.js";
 import * as pulled from "./pulled.js";
 
+/** How `touched` says a catalogue changed: every form page offers its items, so all are kept again. */
+export const CATALOGUE = "catalogue:";
 /** How `touched` names a notice (its pages are the inbox and its own, not a household's). */
 export const NOTICE = "notice:";
 /** How `touched` names an activity: `activity:<id>` (its pages, pages.js). */
@@ -52,6 +54,7 @@ export async function reset(account) {
 function touchedKey(change) {
   if (change.kind === "notice") return `${NOTICE}${change.id}`;
   if (change.kind === "activity") return `${ACTIVITY}${change.id}`;
+  if (change.kind === "catalogue_item") return CATALOGUE;
   return String(change.kind === "household" ? change.id : change.data?.household_id ?? "");
 }
 
