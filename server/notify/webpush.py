@@ -72,6 +72,9 @@ class Sender:
         }
         timeout = self.settings.push_timeout_seconds
         async with self.limit:
+            # Encrypting and signing run on the loop before the first await: let the pages
+            # waiting on it go first, so a fan-out never holds them for a whole batch.
+            await asyncio.sleep(0)
             try:
                 async with asyncio.timeout(timeout + 1):
                     await webpush_async(
