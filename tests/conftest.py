@@ -262,6 +262,16 @@ def app_as(demo_db, settings):
         client.__exit__(None, None, None)
 
 
+@pytest.fixture
+def no_doorbells(demo_db):
+    """Start from no doorbells (loading the demo paired its volunteers, which rang them)."""
+    from piccolo.utils.sync import run_sync
+
+    from server.notify.tables import Notification
+
+    run_sync(Notification.delete(force=True).run())
+
+
 # --- browser -----------------------------------------------------------------
 
 

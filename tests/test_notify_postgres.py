@@ -21,6 +21,7 @@ from tests.support import ROOT
 pytestmark = [
     pytest.mark.postgres_only,
     pytest.mark.skipif(os.environ.get("DOORSTEP_TEST_DB") != "postgres", reason="needs PostgreSQL"),
+    pytest.mark.usefixtures("no_doorbells"),
 ]
 
 DOORBELLS = 300

@@ -33,13 +33,7 @@ def who(rows: list[dict]) -> list[str]:
 
 NONE = {"level": "none", "note": ""}
 
-
-@pytest.fixture(autouse=True)
-def _quiet(demo_db, db):
-    """Start from no doorbells (loading the demo paired its volunteers)."""
-    from server.notify.tables import Notification
-
-    db(Notification.delete(force=True).run)
+pytestmark = pytest.mark.usefixtures("no_doorbells")
 
 
 def test_a_new_pairing_rings_the_volunteer(db):

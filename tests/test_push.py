@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from tests.notice_helpers import send_notice, sent_notice_id
 from tests.push_helpers import (
     Browser,
@@ -14,6 +16,8 @@ from tests.push_helpers import (
     wait_until,
 )
 from tests.support import ORIGIN
+
+pytestmark = pytest.mark.usefixtures("no_doorbells")
 
 
 def vapid_public_key(db) -> str:
