@@ -53,7 +53,7 @@ def sms_app(app_as, gateway, username, **overrides):
 def test_an_urgent_notice_goes_by_sms_to_exactly_the_volunteers_who_opted_in(app_as, gateway, db):
     db(set_phone, "vol1", "13900000001")
     db(set_phone, "vol2", "13900000002")
-    opt_in(sms_app(app_as, gateway, "vol1"))
+    opt_in(app_as("vol1"))
     coord = sms_app(app_as, gateway, "coord")
     send_notice(coord, "今晚暴雨，明天活动取消", urgent=True)
     [message] = wait_until(lambda: gateway.received)
@@ -67,14 +67,14 @@ def test_an_urgent_notice_goes_by_sms_to_exactly_the_volunteers_who_opted_in(app
 
 def test_a_notice_that_is_not_urgent_sends_no_sms(app_as, gateway, db):
     db(set_phone, "vol1", "13900000001")
-    opt_in(sms_app(app_as, gateway, "vol1"))
+    opt_in(app_as("vol1"))
     send_notice(sms_app(app_as, gateway, "coord"), "普通通知")
     assert sms_states(db) == []
 
 
 def test_the_daily_cap_holds_back_what_is_beyond_it(app_as, gateway, db):
     db(set_phone, "vol1", "13900000001")
-    opt_in(sms_app(app_as, gateway, "vol1"))
+    opt_in(app_as("vol1"))
     coord = sms_app(app_as, gateway, "coord", sms_daily_cap=2)
     for n in range(3):
         send_notice(coord, f"紧急{n}", urgent=True)
@@ -89,7 +89,7 @@ def test_a_gateway_error_is_retried_and_a_success_never_repeated(app_as, gateway
 
     gateway.fail_first = 1
     db(set_phone, "vol1", "13900000001")
-    opt_in(sms_app(app_as, gateway, "vol1"))
+    opt_in(app_as("vol1"))
     send_notice(sms_app(app_as, gateway, "coord"), "重试", urgent=True)
     wait_until(lambda: sms_states(db) == ["sent"])
     first, second = gateway.received
