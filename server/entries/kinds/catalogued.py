@@ -15,9 +15,12 @@ from typing import Annotated, Any, TypeVar
 
 import msgspec
 from msgspec import Meta
+from piccolo.columns import Column
+from piccolo.table import Table
 
 from server.catalogues.tables import CatalogueItem
-from server.entries.kinds.base import Corrections
+from server.entries import chains
+from server.entries.kinds.base import Corrections, Listed
 from server.entries.prepared import Prepared, Problem, decode_problem, id_of
 from server.households.tables import Member
 from server.i18n import N_
@@ -187,3 +190,49 @@ def scope_problem(prepared: Prepared, household_id: int) -> Problem | None:
 CORRECTIONS = Corrections(retract=lambda entry_id, data: [])
 """These kinds share nothing beyond their author's own copy of the entry, which the
 correction path rewrites itself: nothing to take back from other phones."""
+
+
+async def listed(
+    kind: str,
+    table: type[Table],
+    when: Column,
+    household_id: int,
+    limit: int,
+    *,
+    lines: type[Table] | None = None,
+    extra: tuple[Column, ...] = (),
+) -> list[Listed]:
+    """A household's entries of one of these kinds for its page: of each chain the latest,
+    voided ones marked (``chains.shown``). ``data`` is the row (with ``extra`` columns, such
+    as the item's catalogue name) and, for a kind with item ``lines``, each line with its
+    catalogue name and specification."""
+    rows = (
+        await table.select(
+            table.all_columns(), *extra, table.volunteer.display_name, table.entry.voided
+        )
+        .where((table.household == household_id) & chains.shown(table.entry))
+        .order_by(when, ascending=False)
+        .limit(limit)
+    )
+    by_entry: dict[Any, list[dict[str, Any]]] = {}
+    if lines is not None and rows:
+        found = (
+            await lines.select(lines.all_columns(), lines.item.name, lines.item.specification)
+            .where(lines.entry.is_in([r["entry"] for r in rows]))
+            .order_by(lines.line)
+        )
+        for line in found:
+            by_entry.setdefault(line["entry"], []).append(line)
+    return [
+        Listed(
+            kind=kind,
+            id=str(r["entry"]),
+            when=r[when._meta.name],
+            author=r["volunteer.display_name"],
+            author_id=r["volunteer"],
+            data={**r, "lines": by_entry.get(r["entry"], [])},
+            voided=bool(r["entry.voided"]),
+            household_id=r["household"],
+        )
+        for r in rows
+    ]

@@ -21,7 +21,7 @@ from server.accounts.tables import Account
 from server.actor import Actor
 from server.catalogues.tables import CatalogueItem
 from server.entries.kinds import catalogued
-from server.entries.kinds.base import SIGNATURE, Kind
+from server.entries.kinds.base import SIGNATURE, Kind, Listed
 from server.entries.kinds.catalogued import Count, HouseholdId, ItemId, Short, Time, Unit
 from server.entries.kinds.catalogued import Date as DateText
 from server.entries.kinds.catalogued import Text as Note
@@ -209,6 +209,19 @@ SAMPLE = {
     "attachments": [],
 }
 
+
+async def listed(household_id: int, limit: int) -> list[Listed]:
+    """A household's entries of this kind for its page (``catalogued.listed``)."""
+    return await catalogued.listed(
+        "medicine_delivery",
+        MedicineDelivery,
+        MedicineDelivery.delivered_at,
+        household_id,
+        limit,
+        lines=MedicineDeliveryItem,
+    )
+
+
 KIND = Kind(
     "medicine_delivery",
     1,
@@ -217,6 +230,7 @@ KIND = Kind(
     MESSAGES,
     SAMPLE,
     preload=catalogued.preload,
+    listed=listed,
     corrections=catalogued.CORRECTIONS,
     attachments=(SIGNATURE,),
 )

@@ -18,7 +18,7 @@ from server.accounts.tables import Account
 from server.actor import Actor
 from server.catalogues.tables import CatalogueItem
 from server.entries.kinds import catalogued
-from server.entries.kinds.base import Kind
+from server.entries.kinds.base import Kind, Listed
 from server.entries.kinds.catalogued import HouseholdId, ItemId, Time, Unit
 from server.entries.kinds.catalogued import Text as Note
 from server.entries.prepared import Prepared, Problem
@@ -133,6 +133,19 @@ SAMPLE = {
     "attachments": [],
 }
 
+
+async def listed(household_id: int, limit: int) -> list[Listed]:
+    """A household's entries of this kind for its page (``catalogued.listed``)."""
+    return await catalogued.listed(
+        "purchase",
+        Purchase,
+        Purchase.bought_at,
+        household_id,
+        limit,
+        extra=(Purchase.item.name, Purchase.item.specification),
+    )
+
+
 KIND = Kind(
     "purchase",
     1,
@@ -141,5 +154,6 @@ KIND = Kind(
     MESSAGES,
     SAMPLE,
     preload=catalogued.preload,
+    listed=listed,
     corrections=catalogued.CORRECTIONS,
 )

@@ -21,7 +21,7 @@ from server.accounts.tables import Account
 from server.actor import Actor
 from server.catalogues.tables import CatalogueItem
 from server.entries.kinds import catalogued
-from server.entries.kinds.base import PHOTO, Kind
+from server.entries.kinds.base import PHOTO, Kind, Listed
 from server.entries.kinds.catalogued import Count, HouseholdId, ItemId, Short, Time, Unit
 from server.entries.kinds.catalogued import Text as Note
 from server.entries.prepared import Prepared, Problem
@@ -174,6 +174,19 @@ SAMPLE = {
     "attachments": [],
 }
 
+
+async def listed(household_id: int, limit: int) -> list[Listed]:
+    """A household's entries of this kind for its page (``catalogued.listed``)."""
+    return await catalogued.listed(
+        "supply_handout",
+        SupplyHandout,
+        SupplyHandout.handed_at,
+        household_id,
+        limit,
+        lines=SupplyHandoutItem,
+    )
+
+
 KIND = Kind(
     "supply_handout",
     1,
@@ -182,6 +195,7 @@ KIND = Kind(
     MESSAGES,
     SAMPLE,
     preload=catalogued.preload,
+    listed=listed,
     corrections=catalogued.CORRECTIONS,
     attachments=(PHOTO,),
 )

@@ -1,0 +1,75 @@
+"""The household page lists every kind of entry about the household, with its latest values."""
+
+from __future__ import annotations
+
+import re
+
+from tests.builders import correction_entry, push_results
+from tests.catalogue_helpers import (
+    item_ids,
+    medicine_entry,
+    member_ids,
+    purchase_entry,
+    supply_entry,
+)
+from tests.helpers import household_ids_of
+
+
+def history(client, household: int) -> list[str]:
+    """The rows of the page's history, as text (tags dropped, spaces folded)."""
+    page = client.get(f"/households/{household}").text
+    section = page.split('id="visit-history"', 1)[1].split("</ol>", 1)[0]
+    rows = re.findall(
+        r"<li class=\"row ([^\"]*)\"[^>]*>(.*?)</li>\s*(?=<li class=\"row|$)", section, re.S
+    )
+    return [f"{cls} | " + " ".join(re.sub(r"<[^>]+>", " ", body).split()) for cls, body in rows]
+
+
+def test_a_medicine_delivery_shows_each_medicine_with_its_quantity(vol1, db):
+    [household, *_] = db(household_ids_of, "vol1")
+    medicines = db(item_ids, "medicine")
+    name = next(iter(medicines))
+    [member, *_] = db(member_ids, household)
+    entry = medicine_entry(household, member, medicines[name], hospital="柳陂镇卫生院")
+    assert push_results(vol1, [entry])[0]["status"] == "accepted"
+    [row] = [r for r in history(vol1, household) if "medicine_delivery" in r]
+    assert "送药" in row and name in row and "柳陂镇卫生院" in row
+
+
+def test_a_supply_handout_shows_its_items_and_occasion(vol1, db):
+    [household, *_] = db(household_ids_of, "vol1")
+    books = db(item_ids, "supplies")["写字本"]
+    entry = supply_entry(household, books, occasion="new_year")
+    assert push_results(vol1, [entry])[0]["status"] == "accepted"
+    [row] = [r for r in history(vol1, household) if "supply_handout" in r]
+    assert "写字本" in row and "博爱送万家" in row
+
+
+def test_a_purchase_shows_its_amount_in_yuan(vol1, db):
+    [household, *_] = db(household_ids_of, "vol1")
+    tea = db(item_ids, "products")["绿茶"]
+    assert push_results(vol1, [purchase_entry(household, tea, amount_fen=4560)])[0]["status"] == (
+        "accepted"
+    )
+    [row] = [r for r in history(vol1, household) if "purchase" in r]
+    assert "绿茶" in row and "¥45.60" in row
+
+
+def test_a_corrected_purchase_shows_only_its_latest_values(vol1, db):
+    [household, *_] = db(household_ids_of, "vol1")
+    tea = db(item_ids, "products")["绿茶"]
+    first = purchase_entry(household, tea, amount_fen=1000)
+    push_results(vol1, [first])
+    push_results(vol1, [correction_entry(first["id"], {**first["data"], "amount_fen": 2005})])
+    rows = [r for r in history(vol1, household) if "purchase" in r]
+    assert len(rows) == 1 and "¥20.05" in rows[0] and "¥10.00" not in rows[0]
+
+
+def test_a_voided_handout_is_shown_struck_through_and_says_so(vol1, db):
+    [household, *_] = db(household_ids_of, "vol1")
+    books = db(item_ids, "supplies")["写字本"]
+    first = supply_entry(household, books)
+    push_results(vol1, [first])
+    push_results(vol1, [correction_entry(first["id"], None, reason="记错了户")])
+    [row] = [r for r in history(vol1, household) if "supply_handout" in r]
+    assert row.startswith("supply_handout voided") and "已作废" in row
