@@ -1,0 +1,170 @@
+"""户户走到: the coverage queries over many households and visits, against a plain count.
+
+    .venv/bin/python bench/coverage.py [--households 100000] [--visits 1000000]
+                                       [--only sqlite|postgres]
+
+Each database runs in its own child process on a fresh database (PostgreSQL in its own
+throwaway cluster). A child loads the demo data, adds ``--households`` households to the
+demo's villages (paired with the demo volunteers) and ``--visits`` visits spread over the
+last 120 days (entry and visit rows written in bulk, as the ingest would leave them), then
+measures, median of 3, as an admin (every area):
+
+- ``village``: the coverage page's query per village (N = 30 days);
+- ``team`` and ``volunteer``: the same per team and per volunteer (through pairings);
+- ``drill``: one village's first page of households not visited in 30 days;
+- ``count(*)``: a plain ``SELECT count(*)`` over the visits, in the same run.
+
+The ratio printed is each query's time over the plain count's.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import datetime as dt
+import json
+import random
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.children import run_child  # noqa: E402
+
+BLOCK = 5000
+
+
+def main() -> int:
+    """Run each database's child and print the table."""
+    args = _arguments()
+    if args.child:
+        return asyncio.run(_child(args))
+    work = Path(tempfile.mkdtemp(prefix="doorstep-bench-"))
+    results = []
+    try:
+        for database in ("sqlite", "postgres"):
+            if args.only and args.only != database:
+                continue
+            child_args = ["--households", str(args.households), "--visits", str(args.visits)]
+            results.append(run_child(__file__, database, work, child_args, "http://bench.local"))
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    print(f"{args.households:,} households, {args.visits:,} visits (median of 3)")
+    print(f"{'database':10} {'query':10} {'seconds':>9} {'× count(*)':>11}")
+    for result in results:
+        base = result["count"]
+        for name in ("count", "village", "team", "volunteer", "drill"):
+            label = "count(*)" if name == "count" else name
+            seconds = result[name]
+            print(f"{result['database']:10} {label:10} {seconds:9.3f} {seconds / base:11.1f}")
+    return 0
+
+
+def _arguments() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--households", type=int, default=100_000)
+    parser.add_argument("--visits", type=int, default=1_000_000)
+    parser.add_argument("--only", choices=("sqlite", "postgres"))
+    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    return parser.parse_args()
+
+
+async def _fill(households: int, visits: int) -> None:
+    from server import demo
+    from server.accounts.tables import Account
+    from server.areas.tables import Area
+    from server.db import insert_rows, write_transaction
+    from server.entries.kinds.visit import Visit
+    from server.entries.tables import Entry
+    from server.households.tables import Household
+    from server.pairings.tables import Pairing
+
+    await demo.load("bench-password")
+    villages = [r["id"] for r in await Area.select(Area.id).where(Area.level == "village")]
+    people = await Account.select(Account.id).where(Account.role.is_in(["volunteer", "leader"]))
+    volunteers = [r["id"] for r in people]
+    rng = random.Random(13)
+    made: list[tuple[int, int]] = []
+    for start in range(0, households, BLOCK):
+        rows = [
+            {"code": f"B{n:07d}", "head_name": f"户{n}", "village": villages[n % len(villages)]}
+            for n in range(start, min(households, start + BLOCK))
+        ]
+        async with write_transaction():
+            ids = await insert_rows(Household, rows, returning=Household.id)
+            pairs = [
+                {"volunteer": volunteers[r["id"] % len(volunteers)], "household": r["id"]}
+                for r in ids
+            ]
+            await insert_rows(Pairing, pairs)
+        made += [(p["household"], p["volunteer"]) for p in pairs]
+    now = dt.datetime.now(dt.UTC)
+    for start in range(0, visits, BLOCK):
+        entries, rows = [], []
+        for _ in range(min(BLOCK, visits - start)):
+            household, volunteer = made[rng.randrange(len(made))]
+            entry = uuid.uuid4()
+            at = now - dt.timedelta(minutes=rng.randrange(120 * 24 * 60))
+            entries.append(
+                {
+                    "id": entry,
+                    "account": volunteer,
+                    "kind": "visit",
+                    "schema": 1,
+                    "recorded_at": at.isoformat(),
+                    "content_hash": entry.hex,
+                    "body": "{}",
+                }
+            )
+            rows.append(
+                {"entry": entry, "household": household, "volunteer": volunteer, "visited_at": at}
+            )
+        async with write_transaction():
+            await insert_rows(Entry, entries)
+            await insert_rows(Visit, rows)
+
+
+async def _timed(work) -> float:
+    times = []
+    for _ in range(3):
+        started = time.perf_counter()
+        await work()
+        times.append(time.perf_counter() - started)
+    return statistics.median(times)
+
+
+async def _child(args: argparse.Namespace) -> int:
+    from server.actor import Actor
+    from server.coverage import service
+    from server.db import close_connections, fetch, migrate, open_connections
+    from server.settings import Settings
+
+    settings = Settings.from_env()
+    await migrate(settings)
+    await open_connections()
+    await _fill(args.households, args.visits)
+    admin = Actor(0, "bench", "bench", "admin", None, None)
+    villages = await service.rows(admin, "village", 30)
+    biggest = max(villages, key=lambda r: r.households)
+    result = {
+        "count": await _timed(lambda: fetch('SELECT count(*) AS n FROM "visit"')),
+        "village": await _timed(lambda: service.rows(admin, "village", 30)),
+        "team": await _timed(lambda: service.rows(admin, "team", 30)),
+        "volunteer": await _timed(lambda: service.rows(admin, "volunteer", 30)),
+        "drill": await _timed(
+            lambda: service.households(admin, "village", biggest.id, "stale", 30)
+        ),
+    }
+    await close_connections()
+    print(json.dumps(result))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
