@@ -11,6 +11,7 @@ import pytest
 from playwright.sync_api import expect
 
 from server.attachments import storage
+from tests.catalogue_helpers import item_ids, member_ids
 from tests.helpers import household_ids_of
 
 pytestmark = pytest.mark.browser
@@ -112,3 +113,45 @@ def test_a_photo_over_the_limit_is_refused_before_saving_and_the_form_keeps_what
     expect(phone.page.locator("#status")).to_have_text("尚未保存：请修改标出的内容。")
     assert phone.page.input_value("#note-health") == "老人腿脚不便"
     assert phone.outbox() == []
+
+
+def test_a_signed_delivery_and_a_handout_photo_saved_offline_arrive_byte_for_byte(
+    phone, context, db
+):
+    [household, *_] = db(household_ids_of, "vol1")
+    phone.log_in("vol1")
+    phone.wait_for_worker()
+    for form in ("medicine", "supplies"):
+        phone.open(f"/households/{household}/{form}")
+    context.set_offline(True)
+    phone.open(f"/households/{household}/medicine")
+    phone.page.select_option("#f-member_id", db(member_ids, household)[0])
+    phone.page.select_option("#f-items-0-item_id", db(item_ids, "medicine")["二甲双胍片"])
+    phone.page.fill("#f-items-0-quantity", "2")
+    pad = phone.page.locator("canvas.signature-pad").bounding_box()
+    phone.page.mouse.move(pad["x"] + 20, pad["y"] + 100)
+    phone.page.mouse.down()
+    for step in range(1, 12):
+        phone.page.mouse.move(pad["x"] + 20 + step * 25, pad["y"] + 100 - (step % 3) * 30)
+    phone.page.mouse.up()
+    expect(phone.page.locator("[data-signature-state]")).to_have_text("已签名。")
+    _save(phone, "medicine-form")
+    phone.open(f"/households/{household}/supplies")
+    phone.page.select_option("#f-items-0-item_id", db(item_ids, "supplies")["棉袄"])
+    phone.page.fill("#f-items-0-quantity", "1")
+    phone.page.evaluate(PICK_PHOTO, [2000, 1500, False])
+    expect(phone.page.locator("[data-photo-state]")).to_contain_text("照片已压缩")
+    _save(phone, "supplies-form")
+    kept = {f["name"]: f for f in phone.page.evaluate(KEPT_FILES)}
+    signature = base64.b64decode(kept["signature"]["body"])
+    assert signature.startswith(b"\x89PNG") and len(signature) < 100 * 1024
+    context.set_offline(False)
+    for name, file in kept.items():
+        phone.wait_for(lambda f=file, n=name: _server_file(f["entry_id"], n) is not None)
+        assert _server_file(file["entry_id"], name) == base64.b64decode(file["body"])
+
+
+def _save(phone, form_id: str) -> None:
+    phone.page.locator("#status").evaluate("el => { el.textContent = '' }")
+    phone.page.click(f"#{form_id} button[type=submit]")
+    expect(phone.page.locator("#status")).to_have_text("已保存，待同步")
