@@ -128,7 +128,9 @@ def test_a_signed_delivery_and_a_handout_photo_saved_offline_arrive_byte_for_byt
     phone.page.select_option("#f-member_id", db(member_ids, household)[0])
     phone.page.select_option("#f-items-0-item_id", db(item_ids, "medicine")["二甲双胍片"])
     phone.page.fill("#f-items-0-quantity", "2")
-    pad = phone.page.locator("canvas.signature-pad").bounding_box()
+    canvas = phone.page.locator("canvas.signature-pad")
+    canvas.scroll_into_view_if_needed()
+    pad = canvas.bounding_box()
     phone.page.mouse.move(pad["x"] + 20, pad["y"] + 100)
     phone.page.mouse.down()
     for step in range(1, 12):
