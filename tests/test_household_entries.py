@@ -73,3 +73,18 @@ def test_a_voided_handout_is_shown_struck_through_and_says_so(vol1, db):
     push_results(vol1, [correction_entry(first["id"], None, reason="记错了户")])
     [row] = [r for r in history(vol1, household) if "supply_handout" in r]
     assert row.startswith("supply_handout voided") and "已作废" in row
+
+
+def test_my_record_shows_each_kind_with_its_catalogue_names_and_amount(vol1, db):
+    [household, *_] = db(household_ids_of, "vol1")
+    medicines = db(item_ids, "medicine")
+    name = next(iter(medicines))
+    [member, *_] = db(member_ids, household)
+    entries = [
+        medicine_entry(household, member, medicines[name]),
+        supply_entry(household, db(item_ids, "supplies")["写字本"]),
+        purchase_entry(household, db(item_ids, "products")["绿茶"], amount_fen=4560),
+    ]
+    assert [r["status"] for r in push_results(vol1, entries)] == ["accepted"] * 3
+    page = " ".join(re.sub(r"<[^>]+>", " ", vol1.get("/me").text).split())
+    assert name in page and "写字本 × 10" in page and "绿茶 × 2.5斤 · ¥45.60" in page

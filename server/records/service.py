@@ -15,6 +15,7 @@ import msgspec
 
 from server import scope
 from server.actor import Actor
+from server.catalogues.tables import CatalogueItem
 from server.entries.chains import CORRECTION, MAX_LENGTH
 from server.entries.tables import Entry
 from server.households.tables import Household
@@ -42,6 +43,9 @@ class Record:
     household: str = ""
     """The household's head name, when the volunteer may still see it."""
     author_id: int = 0
+    display: dict[str, Any] | None = None
+    """``data`` with the catalogue's names beside its item ids, as the kinds' snippets
+    draw it (``lines``; a purchase's ``item.name``); None for kinds naming no items."""
 
 
 def _sent(body: str) -> dict[str, Any]:
@@ -96,9 +100,11 @@ async def records(actor: Actor) -> list[Record]:
     by_id = {str(r["id"]): r for r in rows}
     found = [_record(r, by_id) for r in rows if r["kind"] != CORRECTION]
     names = await _household_names(actor, {r.household_id for r in found if r.household_id})
+    items = await _item_names(found)
     for record in found:
         record.household = names.get(record.household_id or 0, "")
         record.author_id = actor.id
+        record.display = _display(record.data, items)
     epoch = dt.datetime.min.replace(tzinfo=dt.UTC)
     return sorted(found, key=lambda r: r.recorded_at or epoch, reverse=True)
 
@@ -120,3 +126,38 @@ async def _household_names(actor: Actor, ids: set[int]) -> dict[int, str]:
     visible = await scope.households(actor)
     rows = await (select if visible is None else select.where(visible))
     return {r["id"]: r["head_name"] for r in rows}
+
+
+def _item_ids(data: dict[str, Any]) -> list[str]:
+    lines = data.get("items") if isinstance(data.get("items"), list) else []
+    named = [line.get("item_id") for line in lines if isinstance(line, dict)]
+    return [str(i) for i in [*named, data.get("item_id")] if isinstance(i, str) and i.isdigit()]
+
+
+async def _item_names(found: list[Record]) -> dict[str, dict[str, Any]]:
+    """The catalogue items the records name (one query), by id as phones send it."""
+    ids = sorted({int(i) for r in found for i in _item_ids(r.data)})
+    if not ids:
+        return {}
+    rows = await CatalogueItem.select(
+        CatalogueItem.id, CatalogueItem.name, CatalogueItem.specification
+    ).where(CatalogueItem.id.is_in(ids))
+    return {
+        str(r["id"]): {"item.name": r["name"], "item.specification": r["specification"]}
+        for r in rows
+    }
+
+
+def _display(data: dict[str, Any], items: dict[str, dict[str, Any]]) -> dict[str, Any] | None:
+    if not _item_ids(data):
+        return None
+    lines = data.get("items") if isinstance(data.get("items"), list) else []
+    return {
+        **data,
+        **items.get(str(data.get("item_id")), {}),
+        "lines": [
+            {**line, **items.get(str(line.get("item_id")), {})}
+            for line in lines
+            if isinstance(line, dict)
+        ],
+    }
