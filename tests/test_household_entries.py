@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from tests.builders import correction_entry, push_results
+from tests.builders import correction_entry, jpeg_bytes, listed, push_results, put_file, visit_entry
 from tests.catalogue_helpers import (
     item_ids,
     medicine_entry,
@@ -88,3 +88,15 @@ def test_my_record_shows_each_kind_with_its_catalogue_names_and_amount(vol1, db)
     assert [r["status"] for r in push_results(vol1, entries)] == ["accepted"] * 3
     page = " ".join(re.sub(r"<[^>]+>", " ", vol1.get("/me").text).split())
     assert name in page and "写字本 × 10" in page and "绿茶 × 2.5斤 · ¥45.60" in page
+
+
+def test_my_record_shows_the_photo_an_entry_carries_and_only_its_author_reads_it(vol1, as_user, db):
+    [household, *_] = db(household_ids_of, "vol1")
+    photo = jpeg_bytes()
+    entry = {**visit_entry(household), "attachments": [listed("photo", photo)]}
+    assert push_results(vol1, [entry])[0]["status"] == "accepted"
+    assert put_file(vol1, entry["id"], "photo", photo).status_code == 200
+    src = f"/api/sync/attachments/{entry['id']}/photo"
+    assert f'src="{src}"' in vol1.get("/me").text
+    assert vol1.get(src).content == photo
+    assert as_user("vol2").get(src).status_code == 404

@@ -7,6 +7,7 @@ voided one is kept, marked, and counts nothing. What a correction names is the r
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass
 from typing import Any
@@ -43,6 +44,8 @@ class Record:
     household: str = ""
     """The household's head name, when the volunteer may still see it."""
     author_id: int = 0
+    files: list[str] = dataclasses.field(default_factory=list)
+    """The names of the files the entry carries (a photo, a signature)."""
     display: dict[str, Any] | None = None
     """``data`` with the catalogue's names beside its item ids, as the kinds' snippets
     draw it (``lines``; a purchase's ``item.name``); None for kinds naming no items."""
@@ -55,6 +58,18 @@ def _sent(body: str) -> dict[str, Any]:
         return {}
     data = value.get("data") if isinstance(value, dict) else None
     return data if isinstance(data, dict) else {}
+
+
+def _files(body: str) -> list[str]:
+    try:
+        value = msgspec.json.decode(body)
+    except msgspec.DecodeError:
+        return []
+    listed = value.get("attachments") if isinstance(value, dict) else None
+    names = (
+        [f.get("name") for f in listed if isinstance(f, dict)] if isinstance(listed, list) else []
+    )
+    return [n for n in names if isinstance(n, str)]
 
 
 def _record(root: dict[str, Any], rows: dict[str, dict[str, Any]]) -> Record:
@@ -78,6 +93,7 @@ def _record(root: dict[str, Any], rows: dict[str, dict[str, Any]]) -> Record:
         voided=voided,
         corrected=head is not root,
         household_id=int(household) if isinstance(household, str) and household.isdigit() else None,
+        files=_files(root["body"]),
     )
 
 
