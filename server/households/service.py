@@ -101,7 +101,8 @@ async def detail(actor: Actor, household_id: int) -> dict[str, Any] | None:
         .where(Household.id == household_id)
         .first()
     )
-    assert household is not None
+    if household is None:  # gone between the scope check and this read
+        return None
     members = (
         await Member.select()
         .where((Member.household == household_id) & (Member.removed == False))  # noqa: E712
