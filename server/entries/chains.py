@@ -65,12 +65,18 @@ class Link:
         return value if isinstance(value, str) else None
 
 
-def _entry_data(body: str) -> dict[str, Any]:
+def sent(body: str) -> dict[str, Any]:
+    """A stored entry's body (``Entry.body``) as the phone sent it; {} if it is not an object."""
     try:
         value = msgspec.json.decode(body)
     except msgspec.DecodeError:
         return {}
-    data = value.get("data") if isinstance(value, dict) else None
+    return value if isinstance(value, dict) else {}
+
+
+def entry_data(body: str) -> dict[str, Any]:
+    """The ``data`` of a stored entry's body; {} when it has none."""
+    data = sent(body).get("data")
     return data if isinstance(data, dict) else {}
 
 
@@ -115,7 +121,7 @@ class Chains:
         )
         if row is None:
             return None
-        kind, schema, data = row["kind"], row["schema"], _entry_data(row["body"])
+        kind, schema, data = row["kind"], row["schema"], entry_data(row["body"])
         if kind == CORRECTION:
             base = (
                 await self._load(uuid.UUID(str(row["supersedes"])), depth + 1)

@@ -12,11 +12,10 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-import msgspec
-
 from server import scope
 from server.actor import Actor
 from server.catalogues.tables import CatalogueItem
+from server.entries import chains
 from server.entries.chains import CORRECTION, MAX_LENGTH
 from server.entries.tables import Entry
 from server.households.tables import Household
@@ -51,34 +50,20 @@ class Record:
     draw it (``lines``; a purchase's ``item.name``); None for kinds naming no items."""
 
 
-def _sent(body: str) -> dict[str, Any]:
-    try:
-        value = msgspec.json.decode(body)
-    except msgspec.DecodeError:
-        return {}
-    data = value.get("data") if isinstance(value, dict) else None
-    return data if isinstance(data, dict) else {}
-
-
 def _files(body: str) -> list[str]:
-    try:
-        value = msgspec.json.decode(body)
-    except msgspec.DecodeError:
+    listed = chains.sent(body).get("attachments")
+    if not isinstance(listed, list):
         return []
-    listed = value.get("attachments") if isinstance(value, dict) else None
-    names = (
-        [f.get("name") for f in listed if isinstance(f, dict)] if isinstance(listed, list) else []
-    )
-    return [n for n in names if isinstance(n, str)]
+    return [f["name"] for f in listed if isinstance(f, dict) and isinstance(f.get("name"), str)]
 
 
 def _record(root: dict[str, Any], rows: dict[str, dict[str, Any]]) -> Record:
-    data, head, voided = _sent(root["body"]), root, root["voided"]
+    data, head, voided = chains.entry_data(root["body"]), root, root["voided"]
     for _ in range(MAX_LENGTH):
         following = rows.get(str(head["superseded_by"])) if head["superseded_by"] else None
         if voided or following is None:
             break
-        values = _sent(following["body"]).get("data")
+        values = chains.entry_data(following["body"]).get("data")
         if not isinstance(values, dict):
             break
         head, data, voided = following, values, following["voided"]

@@ -27,6 +27,7 @@ from msgspec import Meta, Struct
 from server import scope
 from server.actor import Actor
 from server.audit import service as audit
+from server.entries import chains
 from server.entries.chains import CORRECTION, Link
 from server.entries.kinds.base import Kind
 from server.entries.prepared import Prepared, Problem, decode_problem, id_of
@@ -191,7 +192,7 @@ async def _link(
     await audit.record(actor.id, action, "entry", target, {"superseded_by": None}, after)
     if voiding and base.corrections.void is not None:
         prepared.shared += await base.corrections.void(str(target))
-    data = _values(row["body"])
+    data = chains.entry_data(row["body"])
     prepared.rewritten.append(
         (
             row["account"],
@@ -210,15 +211,6 @@ async def _link(
         )
     )
     return None
-
-
-def _values(body: str) -> dict[str, Any]:
-    try:
-        sent = msgspec.json.decode(body)
-    except msgspec.DecodeError:
-        return {}
-    data = sent.get("data") if isinstance(sent, dict) else None
-    return data if isinstance(data, dict) else {}
 
 
 # --- corrections that arrived before their entry ------------------------------------
