@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 from litestar import Controller, Request, get
-from litestar.background_tasks import BackgroundTask
 from litestar.di import NamedDependency
 from litestar.response import File, Stream, Template
 
 from server.actor import Actor
 from server.audit import export, search
+from server.exports.responses import csv_download, xlsx_download
 from server.forms import int_or_none
 from server.settings import Settings
 from server.web import coordinators_only, language_of
@@ -44,10 +43,6 @@ def _filter(request: Request, zone: ZoneInfo) -> tuple[search.AuditFilter, dict[
     return wanted, shown
 
 
-def _stamp() -> str:
-    return dt.datetime.now(dt.UTC).strftime("%Y%m%d-%H%M%S")
-
-
 class AuditController(Controller):
     """Admins (everything) and coordinators (their areas): the audit log."""
 
@@ -76,12 +71,8 @@ class AuditController(Controller):
         zone = ZoneInfo(settings.time_zone)
         wanted, _ = _filter(request, zone)
         await export.record_export(request.user, wanted, "csv")
-        chunks = export.csv_chunks(request.user, wanted, language_of(request), zone)
-        return Stream(
-            chunks,
-            media_type="text/csv; charset=utf-8",
-            headers={"Content-Disposition": f'attachment; filename="audit-{_stamp()}.csv"'},
-        )
+        chunks = export.csv_chunks_of(request.user, wanted, language_of(request), zone)
+        return csv_download(chunks, "audit")
 
     @get("/export.xlsx")
     async def export_xlsx(
@@ -91,10 +82,5 @@ class AuditController(Controller):
         zone = ZoneInfo(settings.time_zone)
         wanted, _ = _filter(request, zone)
         await export.record_export(request.user, wanted, "xlsx")
-        path = await export.xlsx_file(request.user, wanted, language_of(request), zone)
-        return File(
-            path,
-            filename=f"audit-{_stamp()}.xlsx",
-            media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            background=BackgroundTask(os.unlink, path),
-        )
+        path = await export.xlsx_file_of(request.user, wanted, language_of(request), zone)
+        return xlsx_download(path, "audit")

@@ -5,7 +5,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from server.actor import Actor
 from server.audit.tables import AuditLog
+from server.db import write_transaction
 
 
 def _json(value: Any) -> str | None:
@@ -35,3 +37,12 @@ async def record(*fields: Any, **named: Any) -> None:
     """Write one audit row (``row``'s arguments); call it inside the transaction that made
     the change."""
     await AuditLog.insert(row(*fields, **named))
+
+
+async def record_export(actor: Actor, what: str, filters: dict[str, Any], file_format: str) -> None:
+    """Every export is itself audited: who exported ``what`` (``review``, ``audit``, ...),
+    with which filters, in which format (``csv`` or ``xlsx``)."""
+    async with write_transaction():
+        await record(
+            actor.id, f"{what}.export", "export", what, after={**filters, "format": file_format}
+        )

@@ -1,0 +1,1 @@
+"""Exports: lists, reports and service hours as .csv and .xlsx, written row by row."""
