@@ -33,6 +33,7 @@ from server.conflicts.controllers import ConflictController
 from server.coverage.controllers import CoverageController
 from server.entries.controllers import VisitController
 from server.entries.delivery_controllers import DeliveryController, GroupHandoutController
+from server.exports.controllers import ListExportController
 from server.followups.controllers import FollowUpController
 from server.households.controllers import HouseholdController, HouseholdEditController
 from server.notices.controllers import InboxController, NoticeAdminController
@@ -76,6 +77,7 @@ def create_app(settings: Settings | None = None) -> protocol.App:
             CoverageController,
             ReviewController,
             AuditController,
+            ListExportController,
             HouseholdEditController,
             VisitController,
             DeliveryController,

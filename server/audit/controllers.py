@@ -11,7 +11,8 @@ from litestar.di import NamedDependency
 from litestar.response import File, Stream, Template
 
 from server.actor import Actor
-from server.audit import export, search
+from server.audit import search
+from server.exports import audit_log as export
 from server.exports.responses import csv_download, xlsx_download
 from server.forms import int_or_none
 from server.settings import Settings

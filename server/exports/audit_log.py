@@ -1,4 +1,4 @@
-"""The audit log as .csv or .xlsx, through the shared export writer."""
+"""The audit log (审计) as .csv or .xlsx, through the shared export writer."""
 
 from __future__ import annotations
 
