@@ -16,7 +16,7 @@ from litestar.template import TemplateConfig
 from piccolo.utils.sync import run_sync
 
 from server import __version__, db, errors, protocol, schema_page, web
-from server.accounts.admin import AccountAdminController
+from server.accounts.admin_controllers import AccountAdminController
 from server.accounts.controllers import LoginController
 from server.accounts.join import JoinController
 from server.activities.controllers import ActivityController

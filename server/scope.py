@@ -353,12 +353,16 @@ async def activities(actor: Actor) -> Any | None:
     """
     if actor.is_coordinator:
         return _within(Activity.area.path, actor)
-    if actor.team_id is None:
+    return await activities_of_team(actor.team_id)
+
+
+async def activities_of_team(team_id: int | None) -> Any:
+    """A where-clause on Activity: those meant for the members of team ``team_id`` (its
+    own, and those of its area or an area above it, for every team); none without a team."""
+    if team_id is None:
         return Activity.id == -1
-    above = _ancestors(await team_area_path(actor.team_id)) or ["-"]
-    return (Activity.team == actor.team_id) | (
-        Activity.team.is_null() & Activity.area.path.is_in(above)
-    )
+    above = _ancestors(await team_area_path(team_id)) or ["-"]
+    return (Activity.team == team_id) | (Activity.team.is_null() & Activity.area.path.is_in(above))
 
 
 def manages_activity(actor: Actor, activity: dict[str, Any]) -> bool:

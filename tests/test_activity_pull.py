@@ -4,8 +4,9 @@ get them, with their own standing; changes and cancellations follow; nobody else
 from __future__ import annotations
 
 from tests.activity_helpers import an_activity, create_activity, sign_up
-from tests.admin_helpers import area_id, post_form, team_id
+from tests.admin_helpers import account_id, area_id, post_form, team_id
 from tests.pull_helpers import of_kind, pull_all
+from tests.support import login
 
 
 def _activities(client, cursor: str = "") -> tuple[dict[str, dict], str]:
@@ -100,3 +101,28 @@ def test_a_sign_up_comes_back_with_the_volunteers_standing(db, as_user):
 def test_coordinators_pull_no_activities(db, as_user):
     db(an_activity)
     assert _activities(as_user("coord"))[0] == {}
+
+
+def test_an_account_made_after_an_activity_pulls_it_at_once(db, as_user, new_client):
+    activity = str(db(an_activity, {"capacity": 5}))
+    form = {"username": "vol9", "display_name": "赵新", "team": db(team_id, "郧阳区志愿服务一队")}
+    form["password"] = "new-password-9"
+    assert post_form(as_user("coord"), "/admin/accounts", form).status_code == 303
+    phone = new_client()
+    login(phone, "vol9", "new-password-9")
+    pulled = _activities(phone)[0]
+    assert pulled[activity]["data"]["mine"] == {"state": "none", "position": None}
+    assert "checkin_key" not in pulled[activity]["data"]
+
+
+def test_a_volunteer_made_leader_pulls_the_teams_check_in_keys_at_once(db, as_user):
+    activity = str(db(an_activity))
+    vol2 = as_user("vol2")
+    before, cursor = _activities(vol2)
+    assert "checkin_key" not in before[activity]["data"]
+    post_form(as_user("coord"), f"/admin/accounts/{db(account_id, 'vol2')}/leader", {"leader": "1"})
+    after, cursor = _activities(vol2, cursor)
+    assert len(after[activity]["data"]["checkin_key"]) > 10
+    post_form(as_user("coord"), f"/admin/accounts/{db(account_id, 'vol2')}/leader", {"leader": "0"})
+    again, _ = _activities(vol2, cursor)
+    assert "checkin_key" not in again[activity]["data"]

@@ -6,9 +6,11 @@ from __future__ import annotations
 from typing import Any
 
 from server import scope
+from server.accounts.tables import Account
 from server.activities import checkin_keys as keys
 from server.activities.tables import Activity, ActivitySeat
 from server.db import is_sqlite
+from server.scope import LOOKED_AFTER_ROLES
 from server.sync import changelog
 from server.sync.tables import SyncChange
 
@@ -107,4 +109,34 @@ async def activity(activity_id: int, only: set[int] | None = None) -> None:
                 row["version"],
             )
         )
+    await changelog.write(changes)
+
+
+async def for_account(account_id: int) -> None:
+    """Write every activity meant for ``account_id`` to its change log, with its standing
+    and, for a leader, the check-in keys: a new account, a newly promoted leader or a
+    reactivated one has them at the next pull, not when each activity next changes.
+    Inside the writing transaction (after ``changelog.lock()``)."""
+    account = (
+        await Account.select(Account.role, Account.team, Account.active)
+        .where(Account.id == account_id)
+        .first()
+    )
+    if account is None or not account["active"] or account["role"] not in LOOKED_AFTER_ROLES:
+        return
+    rows = await Activity.select(Activity.all_columns()).where(
+        await scope.activities_of_team(account["team"])
+    )
+    seats = await ActivitySeat.select(ActivitySeat.activity).where(
+        ActivitySeat.volunteer == account_id
+    )
+    mine = {}
+    for seat in {s["activity"] for s in seats}:
+        mine[seat] = (await standings(seat))[account_id]
+    none = {"state": "none", "position": None}
+    changes = []
+    for row in rows:
+        own = {"checkin_key": await keys.ensure(row["id"])} if account["role"] == "leader" else {}
+        data = {**payload(row), "mine": mine.get(row["id"], none), **own}
+        changes.append(changelog.Change(account_id, KIND, str(row["id"]), data, row["version"]))
     await changelog.write(changes)

@@ -11,6 +11,7 @@ from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
 from server.accounts import management, onboarding
+from server.activities import members
 from server.actor import Actor
 from server.areas import service as areas
 from server.areas.service import NotFound, Refused
@@ -75,7 +76,7 @@ class AccountAdminController(Controller):
         """Create an account (a volunteer, unless an admin chose otherwise)."""
         form = await form_of(request)
         try:
-            account_id = await management.create(
+            account_id = await members.create(
                 request.user,
                 username=form.get("username", ""),
                 display_name=form.get("display_name", ""),
@@ -125,7 +126,7 @@ class AccountAdminController(Controller):
         """Make the volunteer a team leader, or a volunteer again."""
         leader = (await form_of(request)).get("leader") == "1"
         return await self._change(
-            request, account_id, lambda: management.set_leader(request.user, account_id, leader)
+            request, account_id, lambda: members.set_leader(request.user, account_id, leader)
         )
 
     @post("/{account_id:int}/deactivate", status_code=303)
@@ -143,7 +144,7 @@ class AccountAdminController(Controller):
     ) -> Template | Redirect:
         """Let the account log in again."""
         return await self._change(
-            request, account_id, lambda: management.reactivate(request.user, account_id)
+            request, account_id, lambda: members.reactivate(request.user, account_id)
         )
 
     @post("/{account_id:int}/join", status_code=200)
