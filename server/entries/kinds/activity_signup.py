@@ -10,7 +10,8 @@ volunteer up.
 from __future__ import annotations
 
 import functools
-from typing import TYPE_CHECKING, Annotated, Literal
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 import msgspec
 from msgspec import Meta, Struct
@@ -18,7 +19,9 @@ from msgspec import Meta, Struct
 from server import scope
 from server.activities import signups
 from server.activities.tables import Activity, ActivitySignup
-from server.entries.kinds.base import Kind
+from server.db import insert_rows
+from server.entries import chains
+from server.entries.kinds.base import Corrections, Kind
 from server.entries.prepared import Prepared, Problem, decode_problem, id_of
 from server.entries.schemas import EntryResult
 from server.entries.tables import Entry
@@ -87,19 +90,16 @@ async def _apply(
     else:
         outcome = await signups.withdraw(activity_id, actor.id)
     await triggers.seat_changed(activity_id, actor.id, outcome.state, outcome.promoted)
-    prepared.rows.append(
-        (
-            ActivitySignup,
-            {
-                "entry": prepared.entry_id,
-                "activity": activity_id,
-                "volunteer": actor.id,
-                "action": action,
-                "outcome": outcome.outcome,
-                "position": outcome.position,
-            },
-        )
-    )
+    # Written here, not through ``prepared.rows``: those are stored before ``apply`` runs.
+    row = {
+        "entry": prepared.entry_id,
+        "activity": activity_id,
+        "volunteer": actor.id,
+        "action": action,
+        "outcome": outcome.outcome,
+        "position": outcome.position,
+    }
+    await insert_rows(ActivitySignup, [row])
     if outcome.outcome != "waiting":
         return None
     prepared.flag = ",".join(f for f in (prepared.flag, "waiting_list") if f)
@@ -108,6 +108,30 @@ async def _apply(
         language, MESSAGES["waiting_list"], capacity=outcome.capacity, position=outcome.position
     )
     return EntryResult(id=prepared.sent_id, status="accepted", code="waiting_list", error=text)
+
+
+async def relinked(volunteer: int, data: Mapping[str, Any]) -> None:
+    """A sign-up or withdrawal of ``volunteer`` was replaced or voided: their place is
+    what their latest sign-up entry for that activity still says (none left: withdrawn),
+    so a voided sign-up frees its place for the first who waits, as a withdrawal does."""
+    activity_id = id_of(data.get("activity_id"))
+    if activity_id is None:
+        return
+    latest = (
+        await ActivitySignup.select(ActivitySignup.action)
+        .where(
+            (ActivitySignup.activity == activity_id)
+            & (ActivitySignup.volunteer == volunteer)
+            & chains.latest(ActivitySignup.entry)
+        )
+        .order_by(ActivitySignup.id, ascending=False)
+        .first()
+    )
+    if latest is not None and latest["action"] == "signup":
+        outcome = await signups.sign_up(activity_id, volunteer)
+    else:
+        outcome = await signups.withdraw(activity_id, volunteer)
+    await triggers.seat_changed(activity_id, volunteer, outcome.state, outcome.promoted)
 
 
 SAMPLE = {
@@ -119,4 +143,12 @@ SAMPLE = {
     "attachments": [],
 }
 
-KIND = Kind("activity_signup", 1, ActivitySignupV1, prepare, MESSAGES, SAMPLE)
+KIND = Kind(
+    "activity_signup",
+    1,
+    ActivitySignupV1,
+    prepare,
+    MESSAGES,
+    SAMPLE,
+    corrections=Corrections(retract=lambda entry_id, data: [], relinked=relinked),
+)

@@ -68,6 +68,10 @@ class Corrections:
     marks the kind's own rows (if it keeps such a mark) and returns what the phones should
     hold of the entry now (a visit: its copy with ``voided: true``). None: ``retract``'s
     tombstones are sent instead."""
+    relinked: Callable[[int, Mapping[str, Any]], Awaitable[None]] | None = None
+    """Runs in the write transaction once an entry is replaced or voided (after the link),
+    given its author and its data as sent: for a kind whose entries decide a standing that
+    the latest entries must decide again (a sign-up's place)."""
 
 
 @dataclass

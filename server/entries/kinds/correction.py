@@ -144,6 +144,9 @@ async def against(
             return Problem(problem.code, f"data.{problem.field}" if problem.field else "data")
         into.rows += replacement.rows
         into.shared += replacement.shared
+        # A kind deciding something in the write transaction (a sign-up's place) decides
+        # it for the new values too, before the link re-decides the old ones.
+        into.apply = _then(into.apply, replacement.apply)
         if into is prepared:
             prepared.flag = ",".join(f for f in (prepared.flag, replacement.flag) if f)
         prepared.lookups.chains.add(
@@ -193,6 +196,8 @@ async def _link(
     if voiding and base.corrections.void is not None:
         prepared.shared += await base.corrections.void(str(target))
     data = chains.entry_data(row["body"])
+    if base.corrections.relinked is not None:
+        await base.corrections.relinked(row["account"], data)
     prepared.rewritten.append(
         (
             row["account"],
