@@ -43,6 +43,7 @@ from server.pages import static_files
 from server.pages.controllers import STATIC_DIR, PlatformController
 from server.pairings.controllers import PairingController
 from server.records.controllers import RecordsController
+from server.reports.controllers import DashboardController
 from server.review.controllers import ReviewController
 from server.rosters.controllers import RosterController
 from server.settings import ROOT, Settings
@@ -75,6 +76,7 @@ def create_app(settings: Settings | None = None) -> protocol.App:
             ConflictController,
             FollowUpController,
             CoverageController,
+            DashboardController,
             ReviewController,
             AuditController,
             ListExportController,

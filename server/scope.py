@@ -136,6 +136,59 @@ async def place_sql(actor: Actor, column: str, area_id: int | None) -> tuple[str
     return ("1 = 0", []) if path is None else (f"{column} LIKE {{}}", [f"{path}%"])
 
 
+async def report_areas(actor: Actor, area_id: int | None) -> tuple[dict[str, Any] | None, list]:
+    """The area a report is for and the areas of its rows: area ``area_id`` (which must lie
+    in ``actor``'s areas) and the areas one level below it; without one, a coordinator's
+    one area and those below it, or their areas, or (an admin) the top-level areas. The
+    chosen area is None when ``area_id`` is outside ``actor``'s areas, or none was given
+    and several areas make the rows."""
+    columns = (Area.id, Area.name, Area.level, Area.path)
+    live = Area.retired == False  # noqa: E712
+    if area_id is None and actor.is_admin:
+        return None, await Area.select(*columns).where(live & Area.parent.is_null()).order_by(
+            Area.path
+        )
+    if area_id is None:
+        own = await Area.select(*columns).where(Area.path.is_in(list(actor.area_paths) or ["-"]))
+        if len(own) != 1:
+            return None, sorted(own, key=lambda r: r["path"])
+        area_id = own[0]["id"]
+    path = await _place_path(actor, area_id)
+    if path is None:
+        return None, []
+    chosen = await Area.select(*columns).where(Area.id == area_id).first()
+    below = await Area.select(*columns).where(live & (Area.parent == area_id)).order_by(Area.path)
+    return chosen, below
+
+
+async def report_teams(actor: Actor, place: int | None) -> list[dict[str, Any]]:
+    """The teams a report per team has rows for: the teams of ``actor``'s areas whose area
+    lies under area ``place`` or above it (a county's team works in its townships)."""
+    select = _narrow(Team.select(Team.id, Team.name, Team.area.path), teams(actor))
+    found = await select.order_by(Team.name)
+    if place is None:
+        return found
+    path = await _place_path(actor, place)
+    if path is None:
+        return []
+    above = set(_ancestors(path))
+    return [
+        t
+        for t in found
+        if t["area.path"] and (t["area.path"].startswith(path) or t["area.path"] in above)
+    ]
+
+
+def grouped_sql(column: str, areas: list[tuple[int, str]], rest: int) -> tuple[str, list[str]]:
+    """For raw SQL: the id of the one of ``areas`` (id, path) whose subtree holds the area
+    path in ``column``, else ``rest`` (a count's rows per area, grouped in the database;
+    the rows' own scope is ``area_sql``'s and ``place_sql``'s)."""
+    if not areas:
+        return str(int(rest)), []
+    cases = " ".join(f"WHEN {column} LIKE {{}} THEN {int(i)}" for i, _ in areas)
+    return f"CASE {cases} ELSE {int(rest)} END", [f"{path}%" for _, path in areas]
+
+
 # --- households -------------------------------------------------------------------
 
 

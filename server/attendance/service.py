@@ -41,6 +41,11 @@ async def _spans(where: Any) -> dict[int, hours.Span]:
     return {r["id"]: span_of(r) for r in rows}
 
 
+async def spans(activity_ids: list[int]) -> dict[int, hours.Span]:
+    """The activities ``activity_ids`` as the rules see them."""
+    return await _spans(Activity.id.is_in(activity_ids or [-1]))
+
+
 async def marks(where_in: Any, where_out: Any) -> tuple[list[hours.Mark], dict[str, str]]:
     """The stored marks matching the clauses (one per table), and each mark's flags: only
     the latest entry of each correction chain, nothing of a voided one."""

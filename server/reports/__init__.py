@@ -1,0 +1,1 @@
+"""Reports: the dashboard (数据看板) and the one module that counts what the Red Cross reports."""

@@ -1,0 +1,144 @@
+"""数据看板 (/dashboard) over HTTP: who may read it, the period asked for, the links behind
+each number, the charts' text alternative."""
+
+from __future__ import annotations
+
+import html
+import re
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+
+from tests.review_helpers import NOW, small_village, visit
+
+
+@pytest.fixture
+def place(as_user, db):
+    """试点村 (大柳乡, coord's) with two visits by vol2 this month (one urgent)."""
+    made = db(small_village)
+    vol2 = as_user("vol2")
+    visit(vol2, made["households"][0], 0.1, health="urgent")
+    visit(vol2, made["households"][1], 0.1)
+    return made
+
+
+def _cell(page: str, row: int, key: str) -> tuple[str, str]:
+    """The number in a row's cell and the address it links to."""
+    found = re.search(
+        rf'<tr data-row="{row}">.*?<td data-cell="{key}"><a href="([^"]+)">([^<]+)</a>', page, re.S
+    )
+    assert found, (row, key)
+    return found.group(2), html.unescape(found.group(1))
+
+
+def _query(url: str) -> dict[str, str]:
+    parts = urlsplit(url)
+    return {"path": parts.path, **{k: v[0] for k, v in parse_qs(parts.query).items()}}
+
+
+def _township(db) -> int:
+    from server.areas.tables import Area
+
+    async def find() -> int:
+        return (await Area.select(Area.id).where(Area.name == "大柳乡").first())["id"]
+
+    return db(find)
+
+
+def test_a_volunteer_is_refused(as_user):
+    assert as_user("vol2").get("/dashboard").status_code == 403
+
+
+def test_the_manage_page_links_to_it(as_user):
+    assert 'href="/dashboard"' in as_user("coord").get("/admin").text
+
+
+def test_each_village_row_counts_and_links_to_its_visits(as_user, db, place):
+    township = _township(db)
+    page = as_user("coord").get(f"/dashboard?place={township}").text
+    number, url = _cell(page, place["village"], "visits")
+    assert number == "2"
+    today = NOW.date().isoformat()
+    assert _query(url) == {
+        "path": "/review",
+        "kind": "visit",
+        "place": str(place["village"]),
+        "since": NOW.date().replace(day=1).isoformat(),
+        "until": today,
+    }
+    assert _cell(page, place["village"], "urgent")[0] == "1"
+
+
+def test_the_linked_list_holds_the_entries_counted(as_user, db, place):
+    coord = as_user("coord")
+    page = coord.get(f"/dashboard?place={_township(db)}").text
+    _, url = _cell(page, place["village"], "visits")
+    listed = coord.get(url).text
+    assert len(re.findall(r'data-kind="visit"', listed)) == 2
+
+
+def test_a_team_row_links_with_its_team(as_user, db, place):
+    from tests.admin_helpers import team_id
+
+    team = db(team_id, "郧阳区志愿服务一队")
+    page = as_user("coord").get(f"/dashboard?by=team&place={_township(db)}").text
+    number, url = _cell(page, team, "visits")
+    assert number == "2"
+    assert _query(url)["team"] == str(team)
+
+
+def test_a_coordinator_of_another_county_sees_nothing_of_this_one(as_user, db, place):
+    other = as_user("coord_fx")
+    page = other.get(f"/dashboard?place={place['village']}").text
+    assert f'data-row="{place["village"]}"' not in page
+    assert 'id="no-rows"' in page
+    own = other.get("/dashboard").text
+    assert f'data-row="{place["village"]}"' not in own
+    assert "试点村" not in own
+
+
+@pytest.mark.parametrize(
+    ("query", "code"),
+    [
+        ("period=range&since=2026-13-01&until=2026-12-31", "bad_date"),
+        ("period=range&since=2026-12-31&until=2026-12-01", "range_reversed"),
+        ("period=range&since=1990-01-01&until=2026-12-01", "range_too_long"),
+        ("since=x&until=", "bad_date"),
+    ],
+)
+def test_a_bad_period_is_refused_in_chinese(as_user, query, code):
+    response = as_user("coord").get(f"/dashboard?{query}")
+    assert response.status_code == 400
+    error = re.search(r'id="period-error" role="alert" data-code="(\w+)">([^<]+)<', response.text)
+    assert error and error.group(1) == code
+    assert re.search(r"[\u4e00-\u9fff]", error.group(2)), error.group(2)
+
+
+def test_last_month_and_this_year_are_periods(as_user, place):
+    coord = as_user("coord")
+    last = coord.get("/dashboard?period=last_month").text
+    first = NOW.date().replace(day=1)
+    assert re.search(r"id=\"dashboard-period\"><strong>(\S+) – (\S+)</strong>", last).group(2) < (
+        first.isoformat()
+    )
+    year = coord.get("/dashboard?period=this_year").text
+    assert f"<strong>{NOW.year}-01-01 – " in year
+
+
+def test_charts_are_svg_with_a_text_alternative(as_user, db, place):
+    page = as_user("coord").get(f"/dashboard?place={_township(db)}").text
+    chart = re.search(r'<figure class="card dash-chart" id="chart-2">(.*?)</figure>', page, re.S)
+    assert chart, "no chart per area"
+    drawn = chart.group(1)
+    assert '<svg role="img" aria-labelledby="chart-2-svg-title"' in drawn
+    title = re.search(r'<title id="chart-2-svg-title">([^<]+)</title>', drawn).group(1)
+    assert "试点村 2" in title
+    assert 'data-bar="试点村">2<' in drawn
+    assert "<script" not in drawn
+
+
+def test_each_indicator_says_what_it_counts(as_user, place):
+    page = as_user("coord").get("/dashboard").text
+    total = re.search(r'data-indicator="visits">(.*?)</div>', page, re.S).group(1)
+    assert "户次" in total
+    assert 'class="muted dash-def"' in total
