@@ -142,3 +142,49 @@ def test_each_indicator_says_what_it_counts(as_user, place):
     total = re.search(r'data-indicator="visits">(.*?)</div>', page, re.S).group(1)
     assert "户次" in total
     assert 'class="muted dash-def"' in total
+
+
+def test_the_workbook_carries_the_pages_numbers(as_user, db, place):
+    import io
+
+    from openpyxl import load_workbook
+
+    coord = as_user("coord")
+    query = f"place={_township(db)}"
+    page = coord.get(f"/dashboard?{query}").text
+    link = re.search(r'href="(/dashboard/export\.xlsx\?[^"]+)"', page).group(1)
+    assert _query(html.unescape(link))["place"] == str(_township(db))
+    response = coord.get(html.unescape(link))
+    assert response.status_code == 200
+    book = load_workbook(io.BytesIO(response.content), read_only=True)
+    rows = list(book.worksheets[0].iter_rows(values_only=True))
+    header, lines = rows[0], {r[0]: r for r in rows[1:]}
+    assert header[0] == "名称" and "走访次数（户次）" in header
+    visits = header.index("走访次数（户次）")
+    assert lines["试点村"][visits] == int(_cell(page, place["village"], "visits")[0]) == 2
+    assert lines["合计"][visits] >= 2
+    assert len(book.sheetnames) == 3
+
+
+def test_the_csv_opens_in_excel_and_the_export_is_audited(as_user, db, place):
+    import csv
+    import io
+
+    from server.audit.tables import AuditLog
+
+    coord = as_user("coord")
+    response = coord.get(f"/dashboard/export.csv?by=team&place={_township(db)}")
+    assert response.content.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert rows[0][0] == "名称" and rows[-1][0] == "合计"
+
+    async def audited() -> list[str]:
+        return [r["action"] for r in await AuditLog.select(AuditLog.action)]
+
+    assert "dashboard.export" in db(audited)
+
+
+def test_another_countys_export_holds_nothing_of_this_one(as_user, place):
+    response = as_user("coord_fx").get(f"/dashboard/export.csv?place={place['village']}")
+    assert "试点村" not in response.content.decode("utf-8-sig")
+    assert as_user("vol2").get("/dashboard/export.csv").status_code == 403

@@ -3,21 +3,25 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 from litestar import Controller, Request, get
 from litestar.connection import ASGIConnection
 from litestar.di import NamedDependency
 from litestar.exceptions import PermissionDeniedException
-from litestar.response import Template
+from litestar.response import File, Stream, Template
 
 from server import scope
 from server.actor import Actor, now
+from server.exports.controllers import send
 from server.forms import int_or_none
-from server.reports import charts, links, period, service
+from server.i18n import N_, gettext
+from server.reports import charts, export, links, period, service
 from server.reports.counting import BY, REST
-from server.reports.indicators import BY_KEY, INDICATORS, SECTIONS, written
+from server.reports.indicators import BY_KEY, INDICATORS, OCCASIONS, SECTIONS, written
 from server.settings import Settings
+from server.web import language_of
 
 CHARTED = ("households_visited", "visits")
 """The per-row chart shows these (its first) beside the table."""
@@ -40,15 +44,61 @@ def _asked(request: Request[Actor, str, object], zone: ZoneInfo) -> dict[str, An
     return shown
 
 
-def _charts(board: service.Dashboard) -> list[charts.Chart]:
+def names(board: service.Dashboard, language: str) -> list[str]:
+    """Each row's name; the row of records under no row's area or team says what it is."""
+    found = []
+    for row in board.rows:
+        if row.id != REST:
+            found.append(row.name)
+        elif board.by == "team":
+            found.append(gettext(language, N_("No team")))
+        elif board.area:
+            found.append(gettext(language, N_("{name} itself"), name=board.area["name"]))
+        else:
+            found.append(gettext(language, N_("Elsewhere")))
+    return found
+
+
+def _export_query(shown: dict[str, Any]) -> str:
+    return urlencode({k: shown[k] for k in ("period", "since", "until", "place", "by") if shown[k]})
+
+
+def _charts(board: service.Dashboard, language: str) -> list[charts.Chart]:
     key = BY_KEY[CHARTED[0]]
     per_row = [
-        (r.name or "—", r.cell(key.key).value, written(key, r.cell(key.key).value))
-        for r in board.rows
+        (name, r.cell(key.key).value, written(key, r.cell(key.key).value))
+        for name, r in zip(names(board, language), board.rows, strict=True)
     ]
     visits = BY_KEY["visits"]
     over_time = [(b.label, n, written(visits, n)) for b, n in board.over_time]
     return [charts.bars(visits.label, over_time), charts.bars(key.label, per_row)]
+
+
+async def _page(request: Request[Actor, str, object], settings: Settings) -> Template:
+    """The dashboard page, or (400) the period's error."""
+    zone = ZoneInfo(settings.time_zone)
+    shown = _asked(request, zone)
+    context: dict[str, Any] = {
+        "shown": shown,
+        "presets": period.PRESETS,
+        "places": await scope.places(request.user),
+        "sections": SECTIONS,
+        "indicators": INDICATORS,
+        "written": written,
+        "link": links.records,
+        "rest": REST,
+        "occasions": OCCASIONS,
+        "export_query": _export_query(shown),
+    }
+    try:
+        chosen = period.parse(shown["period"], shown["since"], shown["until"], shown["today"], zone)
+    except period.PeriodError as error:
+        context.update(error=error.message, code=error.code)
+        return Template("dashboard.html", context=context, status_code=400)
+    board = await service.dashboard(request.user, shown["by"], shown["place_id"], chosen)
+    language = language_of(request)
+    context.update(board=board, charts=_charts(board, language), row_names=names(board, language))
+    return Template("dashboard.html", context=context)
 
 
 class DashboardController(Controller):
@@ -62,25 +112,27 @@ class DashboardController(Controller):
         self, request: Request[Actor, str, object], settings: NamedDependency[Settings]
     ) -> Template:
         """Every count for the period and area asked for, per area or team, with charts."""
+        return await _page(request, settings)
+
+    @get(["/export.csv", "/export.xlsx"])
+    async def export(
+        self, request: Request[Actor, str, object], settings: NamedDependency[Settings]
+    ) -> Stream | File | Template:
+        """The dashboard as the page shows it, as .csv (its rows) or .xlsx (rows, what each
+        count means, supplies per item and occasion); audited."""
         zone = ZoneInfo(settings.time_zone)
         shown = _asked(request, zone)
-        context: dict[str, Any] = {
-            "shown": shown,
-            "presets": period.PRESETS,
-            "places": await scope.places(request.user),
-            "sections": SECTIONS,
-            "indicators": INDICATORS,
-            "written": written,
-            "link": links.records,
-            "rest": REST,
-        }
         try:
             chosen = period.parse(
                 shown["period"], shown["since"], shown["until"], shown["today"], zone
             )
-        except period.PeriodError as error:
-            context.update(error=error.message, code=error.code)
-            return Template("dashboard.html", context=context, status_code=400)
+        except period.PeriodError:
+            return await _page(request, settings)  # the page says why
         board = await service.dashboard(request.user, shown["by"], shown["place_id"], chosen)
-        context.update(board=board, charts=_charts(board))
-        return Template("dashboard.html", context=context)
+        language = language_of(request)
+        filters = {k: shown[k] for k in ("by", "place")} | {
+            "since": chosen.first.isoformat(),
+            "until": chosen.last.isoformat(),
+        }
+        sheets = export.sheets(board, names(board, language), language)
+        return await send(request, settings, "dashboard", filters, sheets)

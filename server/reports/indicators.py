@@ -224,6 +224,13 @@ INDICATORS: tuple[Indicator, ...] = (
         VOLUNTEERS,
     ),
 )
+OCCASIONS = {
+    "pairing": N_("Pairing (结对帮扶)"),
+    "new_year": N_("New Year (博爱送万家)"),
+    "disaster": N_("Disaster relief (救灾)"),
+    "other": N_("Other"),
+}
+"""A supply handout's occasion as the page names it."""
 BY_KEY = {i.key: i for i in INDICATORS}
 SECTIONS = tuple(dict.fromkeys(i.section for i in INDICATORS))
 """The programmes in the order the page shows them."""
