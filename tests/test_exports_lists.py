@@ -50,7 +50,7 @@ def test_the_review_page_links_its_export_with_its_filters(as_user, place):
     page = as_user("coord").get(f"/review?kind=visit&place={place['village']}").text
     link = re.search(r'id="review-export">.*?href="([^"]+)"', page).group(1).replace("&amp;", "&")
     assert link.startswith("/exports/review.xlsx?") and "kind=visit" in link
-    assert f"place={place['village']}" in link
+    assert f"area={place['village']}" in link
 
 
 def test_a_coordinator_exports_nothing_of_another_area(as_user, place):

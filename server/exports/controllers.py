@@ -25,7 +25,7 @@ from server.exports.writer import Sheet, csv_chunks, xlsx_file
 from server.followups import service as followups
 from server.followups.controllers import AREAS
 from server.forms import int_or_none
-from server.review.controllers import _filter as review_filter
+from server.review import filters as review_filters
 from server.settings import Settings
 from server.web import language_of
 
@@ -70,7 +70,9 @@ class ListExportController(Controller):
         self, request: Request[Actor, str, object], settings: NamedDependency[Settings]
     ) -> Stream | File:
         """The review list (every page), or the flagged queue with ``flagged=1``."""
-        wanted, shown = review_filter(request, ZoneInfo(settings.time_zone), False)
+        query = request.query_params
+        wanted = review_filters.parse(query, ZoneInfo(settings.time_zone))
+        shown = review_filters.shown(query)
         sheet = lists.review_sheet(request.user, wanted, language_of(request))
         return await send(request, settings, "review", shown, [sheet])
 

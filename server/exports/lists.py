@@ -31,23 +31,17 @@ REVIEW = (
 async def _review_rows(
     actor: Actor, wanted: review.ReviewFilter, language: str
 ) -> AsyncIterator[list[Any]]:
-    cursor = ""
-    while True:
-        page = await review.entries(actor, dataclasses.replace(wanted, cursor=cursor))
-        for r in page.rows:
-            why = r["flag"] or ("conflict" if r["status"] == "conflict" else "")
-            yield [
-                r["at"],
-                gettext(language, r["label"]),
-                r["where"],
-                r["author"],
-                gettext(language, YES) if why else "",
-                why,
-                str(r["entry_id"]),
-            ]
-        if not page.next:
-            return
-        cursor = page.next
+    async for r in review.rows(actor, wanted):
+        why = r["flag"] or ("conflict" if r["status"] == "conflict" else "")
+        yield [
+            r["at"],
+            gettext(language, r["label"]),
+            r["where"],
+            r["author"],
+            gettext(language, YES) if why else "",
+            why,
+            str(r["entry_id"]),
+        ]
 
 
 def review_sheet(actor: Actor, wanted: review.ReviewFilter, language: str) -> Sheet:

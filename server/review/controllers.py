@@ -1,9 +1,13 @@
 """审核: entries of every kind with filters, flagged entries, one entry as received, and
-phones holding unsynced entries."""
+phones holding unsynced entries.
+
+``/review`` and ``/review/flagged`` take the query parameters ``server.review.filters``
+describes: ``kind``, ``area``, ``team``, ``volunteer``, ``from``, ``to`` (local dates,
+both included), ``flagged=1`` and ``after`` (the next page's cursor).
+"""
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -15,46 +19,12 @@ from litestar.response import Template
 
 from server.actor import Actor
 from server.forms import int_or_none
-from server.review import phones, service
+from server.review import filters, phones, service
 from server.settings import Settings
 from server.web import coordinators_only
 
 PHONE_DAYS = 3
 """Phones holding entries longer than this are listed unless the page asks otherwise."""
-
-
-def _day(value: str | None, zone: ZoneInfo, shift: int = 0) -> dt.datetime | None:
-    """The start of a local day given as YYYY-MM-DD (plus ``shift`` days), in UTC."""
-    try:
-        day = dt.date.fromisoformat(value or "")
-    except ValueError:
-        return None
-    if not 1900 <= day.year <= 2999:
-        return None
-    start = dt.datetime.combine(day + dt.timedelta(days=shift), dt.time(), zone)
-    return start.astimezone(dt.UTC)
-
-
-def _filter(request: Request[Actor, str, object], zone: ZoneInfo, flagged: bool) -> tuple:
-    query = request.query_params
-    wanted = service.ReviewFilter(
-        kind=query.get("kind", "")[:32],
-        place=int_or_none(query.get("place")),
-        team=_id(query.get("team")),
-        volunteer=_id(query.get("volunteer")),
-        since=_day(query.get("since"), zone),
-        until=_day(query.get("until"), zone, shift=1),
-        flagged=flagged or query.get("flagged") == "1",
-        cursor=query.get("after", "")[:80],
-    )
-    shown = {k: query.get(k, "") for k in ("kind", "place", "team", "volunteer", "since", "until")}
-    shown["flagged"] = "1" if wanted.flagged else ""
-    return wanted, shown
-
-
-def _id(value: str | None) -> int | None:
-    number = int_or_none(value)
-    return number if number is not None and 0 < number < 2**31 else None
 
 
 class ReviewController(Controller):
@@ -66,7 +36,10 @@ class ReviewController(Controller):
     async def _list(
         self, request: Request[Actor, str, object], settings: Settings, flagged: bool
     ) -> Template:
-        wanted, shown = _filter(request, ZoneInfo(settings.time_zone), flagged)
+        query = request.query_params
+        wanted = filters.parse(query, ZoneInfo(settings.time_zone), flagged)
+        shown = filters.shown(query)
+        shown["flagged"] = "1" if wanted.flagged else ""
         context: dict[str, Any] = {
             "page": await service.entries(request.user, wanted),
             "shown": shown,

@@ -1,18 +1,20 @@
 """The review lists: entries of every kind in a coordinator's areas, filtered, by keyset.
 
-Each kind is read from its own table along its indexed time (``registry``); a list of
-several kinds reads one page of each and merges them, so a page costs the same with a
-million entries as with a hundred.
+Each kind is read from its own table along the time of its event (``registry``); a list
+of several kinds reads one page of each source and merges them, so a page costs the
+same with a million entries as with a hundred. Of each correction chain the latest entry
+is listed (``chains.shown``: a voided one too, marked ``voided``).
+
+``entries`` gives one page; ``rows`` goes through every page of a filter (an export).
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import functools
 import json
 import operator
 import uuid
-from dataclasses import dataclass
+from collections.abc import AsyncIterator
 from typing import Any
 
 from server import scope
@@ -23,36 +25,26 @@ from server.attachments.tables import EntryAttachment
 from server.entries import chains
 from server.entries.tables import Entry, EntryReceipt
 from server.keyset import Page, after, cursor_of
-from server.review.registry import BY_KIND, REVIEWED, Reviewed
+from server.review.filters import ReviewFilter
+from server.review.registry import BY_KIND, LABELS, REVIEWED, SOURCES, Reviewed
 
 PAGE = 50
 """Entries a page lists."""
 
-
-@dataclass(frozen=True)
-class ReviewFilter:
-    """What a review list asks for; empty fields ask for everything in scope."""
-
-    kind: str = ""
-    place: int | None = None
-    team: int | None = None
-    volunteer: int | None = None
-    since: dt.datetime | None = None
-    until: dt.datetime | None = None
-    """Exclusive: the start of the day after the last day asked for."""
-    flagged: bool = False
-    cursor: str = ""
+__all__ = ["PAGE", "ReviewFilter", "choices", "entries", "entry", "rows"]
 
 
 def _flagged(table: Any) -> Any:
     return (table.entry.flag != "") | (table.entry.status == "conflict")
 
 
-async def _clauses(actor: Actor, kind: Reviewed, wanted: ReviewFilter) -> list[Any]:
-    table, time = kind.table, kind.time()
+async def _clauses(actor: Actor, source: Reviewed, wanted: ReviewFilter) -> list[Any]:
+    table, time = source.table, source.time()
     found = [
-        scope.reviewed(actor, kind.place()),
-        await scope.place(actor, kind.place(), wanted.place),
+        chains.shown(table.entry),
+        source.only() if source.only else None,
+        scope.reviewed(actor, source.place()),
+        await scope.place(actor, source.place(), wanted.place),
         after(wanted.cursor, time, table.id, descending=True),
     ]
     if wanted.team is not None:
@@ -68,35 +60,57 @@ async def _clauses(actor: Actor, kind: Reviewed, wanted: ReviewFilter) -> list[A
     return [c for c in found if c is not None]
 
 
-async def _page_of(actor: Actor, kind: Reviewed, wanted: ReviewFilter) -> list[dict[str, Any]]:
-    table = kind.table
+async def _page_of(
+    actor: Actor, source: Reviewed, wanted: ReviewFilter, size: int
+) -> list[dict[str, Any]]:
+    table = source.table
     select = table.select(
         table.id,
         table.entry.as_alias("entry_id"),
-        kind.time().as_alias("at"),
-        kind.where().as_alias("where"),
+        source.time().as_alias("at"),
+        source.where().as_alias("where"),
+        source.area().as_alias("area"),
         table.entry.account.display_name.as_alias("author"),
+        table.entry.account.team.name.as_alias("team"),
         table.entry.flag.as_alias("flag"),
         table.entry.status.as_alias("status"),
+        table.entry.voided.as_alias("voided"),
     )
-    clauses = await _clauses(actor, kind, wanted)
-    if clauses:
-        select = select.where(functools.reduce(operator.and_, clauses))
-    rows = await select.order_by(kind.time(), table.id, ascending=False).limit(PAGE + 1)
-    return [{**r, "kind": kind.kind, "label": kind.label} for r in rows]
+    clauses = await _clauses(actor, source, wanted)
+    select = select.where(functools.reduce(operator.and_, clauses))
+    found = await select.order_by(source.time(), table.id, ascending=False).limit(size + 1)
+    return [{**r, "kind": source.kind, "label": source.label} for r in found]
 
 
-async def entries(actor: Actor, wanted: ReviewFilter) -> Page:
+async def entries(actor: Actor, wanted: ReviewFilter, size: int = PAGE) -> Page:
     """One page of entries, the latest first."""
-    kinds = [BY_KIND[wanted.kind]] if wanted.kind in BY_KIND else list(REVIEWED)
-    rows: list[dict[str, Any]] = []
-    for kind in kinds:
-        rows += await _page_of(actor, kind, wanted)
-    rows.sort(key=lambda r: (r["at"], r["id"]), reverse=True)
-    if len(rows) <= PAGE:
-        return Page(rows)
-    shown = rows[:PAGE]
+    sources = BY_KIND.get(wanted.kind, SOURCES)
+    found: list[dict[str, Any]] = []
+    for source in sources:
+        found += await _page_of(actor, source, wanted, size)
+    found.sort(key=lambda r: (r["at"], r["id"]), reverse=True)
+    if len(found) <= size:
+        return Page(found)
+    shown = found[:size]
     return Page(shown, cursor_of(shown[-1]["at"], shown[-1]["id"]))
+
+
+async def rows(actor: Actor, wanted: ReviewFilter, size: int = 1000) -> AsyncIterator[dict]:
+    """Every entry ``wanted`` asks for, the latest first, read ``size`` at a time: each
+    row has ``kind``, ``label`` (a msgid), ``entry_id``, ``at``, ``where``, ``area``,
+    ``author``, ``team``, ``flag``, ``status`` and ``voided``."""
+    cursor = wanted.cursor
+    while True:
+        page = await entries(actor, _with_cursor(wanted, cursor), size)
+        for row in page.rows:
+            yield row
+        if not page.next:
+            return
+        cursor = page.next
+
+
+def _with_cursor(wanted: ReviewFilter, cursor: str) -> ReviewFilter:
+    return ReviewFilter(**{**wanted.__dict__, "cursor": cursor})
 
 
 async def entry(actor: Actor, entry_id: str) -> dict[str, Any] | None:
@@ -124,7 +138,8 @@ async def entry(actor: Actor, entry_id: str) -> dict[str, Any] | None:
         .order_by(EntryReceipt.received_at)
     )
     found["attachments"] = await EntryAttachment.select().where(EntryAttachment.entry == key)
-    found["label"] = BY_KIND[found["kind"]].label if found["kind"] in BY_KIND else found["kind"]
+    found["label"] = LABELS.get(first["kind"], first["kind"])
+    found["correction"] = found["kind"] == chains.CORRECTION
     return found
 
 
@@ -149,14 +164,16 @@ async def _chain(found: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 async def _may_see(actor: Actor, kind_name: str, key: uuid.UUID) -> bool:
-    kind = BY_KIND.get(kind_name)
-    if kind is None:
+    if kind_name not in BY_KIND:
         return actor.is_admin
-    where = kind.table.entry == key
-    visible = scope.reviewed(actor, kind.place())
-    if visible is not None:
-        where &= visible
-    return await kind.table.select(kind.table.id).where(where).first() is not None
+    for source in BY_KIND[kind_name]:
+        where = source.table.entry == key
+        visible = scope.reviewed(actor, source.place())
+        if visible is not None:
+            where &= visible
+        if await source.table.select(source.table.id).where(where).first() is not None:
+            return True
+    return False
 
 
 def _pretty(body: str) -> str:
