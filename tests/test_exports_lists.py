@@ -70,7 +70,7 @@ def test_every_list_export_is_audited_with_its_filters(as_user, db, place):
     coord.get("/exports/coverage.csv?days=30&by=team")
     [review] = db(exports_audited, "review")
     assert review["who"] == "coord" and review["format"] == "csv"
-    assert review["kind"] == "visit" and review["place"] == str(place["village"])
+    assert review["kind"] == "visit" and review["area"] == str(place["village"])
     [followups] = db(exports_audited, "followups")
     assert followups["format"] == "xlsx" and followups["area"] == "health"
     [coverage] = db(exports_audited, "coverage")
