@@ -27,6 +27,7 @@ from server.attendance.controllers import (
     CheckinController,
     HoursController,
 )
+from server.attendance.training_controllers import TrainingController
 from server.audit.controllers import AuditController
 from server.catalogues.controllers import CatalogueController
 from server.conflicts.controllers import ConflictController
@@ -107,6 +108,7 @@ def create_app(settings: Settings | None = None) -> protocol.App:
             AttendanceController,
             CheckinController,
             HoursController,
+            TrainingController,
             create_static_files_router(path="/static", directories=[STATIC_DIR]),
             create_static_files_router(path="/vendor", directories=[vendor_dir(settings)]),
         ],

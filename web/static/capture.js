@@ -144,6 +144,8 @@ const KINDS = {
   medicine_delivery: DELIVERY,
   supply_handout: DELIVERY,
   purchase: DELIVERY,
+  // The trainee form stays for the next group (its totals count what has been sent).
+  training_count: { before: () => undefined, after: resetDelivery },
 };
 
 async function capture(form, onSaved) {

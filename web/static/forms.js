@@ -5,11 +5,14 @@ import { problems, rfc3339, visitEntry } from "./visit.js";
 import { householdEntry } from "./household.js";
 import { signupEntry } from "./activity.js";
 import { deliveryEntry } from "./deliveries.js";
+import { trainingEntry } from "./training.js";
 
 /** Where entry forms post: `/households/<id>/<form>`, `/activities/<id>/<form>`. */
-const ENTRY_POST = /^\/(households|activities)\/(\d+)\/(visit|edit|signup|medicine|supplies|purchase)\/?$/;
+const ENTRY_POST = /^\/(households|activities)\/(\d+)\/(visit|edit|signup|medicine|supplies|purchase|training)\/?$/;
 /** The forms each kind of page has (a household's on pages of their own, an activity's on its page). */
-const PAGE_FORMS = { households: ["visit", "edit", "medicine", "supplies", "purchase"], activities: ["signup"] };
+const PAGE_FORMS = { households: ["visit", "edit", "medicine", "supplies", "purchase"], activities: ["signup", "training"] };
+/** The forms on a page of their own (the others are on the page they belong to). */
+const OWN_PAGE = new Set([...PAGE_FORMS.households, "training"]);
 /** Voiding an entry (我的记录, a household's history). */
 const VOID_POST = /^\/me\/void\/?$/;
 /** The group handout form (no household). */
@@ -36,6 +39,7 @@ const FORMS = {
   supplies: (data, householdId) => delivery("supply_handout", data, householdId),
   purchase: (data, householdId) => delivery("purchase", data, householdId),
   group: (data) => delivery("supply_handout", data, null),
+  training: async (data, activityId) => camelCase(trainingEntry(data, activityId)),
   void: async (data) => {
     const reason = String(data.get("reason") || "").trim();
     const entry = { kind: "correction", schema: 1, recorded_at: rfc3339(new Date()),
@@ -46,7 +50,11 @@ const FORMS = {
 
 /** A delivery form's entry; its problems' codes name the form's own messages (camelCase). */
 function delivery(kind, data, householdId) {
-  const { entry, problems } = deliveryEntry(kind, data, householdId);
+  return camelCase(deliveryEntry(kind, data, householdId));
+}
+
+/** Problems' codes as the keys of the form's own messages (`data-*`, camelCase). */
+function camelCase({ entry, problems }) {
   const key = (code) => code.replace(/_(\w)/g, (_, c) => c.toUpperCase());
   return { entry, problems: problems.map(([name, code]) => [name, key(code)]) };
 }
@@ -81,7 +89,7 @@ export function entryForm(url) {
   const match = pathname.match(ENTRY_POST);
   if (!match || !PAGE_FORMS[match[1]].includes(match[3])) return null;
   const page = `/${match[1]}/${match[2]}`;
-  return { id: match[2], path: match[3], page, formPage: match[1] === "households" ? `${page}/${match[3]}` : page };
+  return { id: match[2], path: match[3], page, formPage: OWN_PAGE.has(match[3]) ? `${page}/${match[3]}` : page };
 }
 
 /** The entry and problems of a form posted to `url` (an entry form's action). */

@@ -16,9 +16,18 @@ const ACTIVITY_PAGE = /^\/activities\/(\d+)(?:\/|$)/;
 
 /** Every page of a scope (the paths the worker keeps): the inbox's notices and the
  * activities meant for the volunteer too. */
-export function scopePaths(householdIds, noticeIds = [], activityIds = []) {
+export function scopePaths(householdIds, noticeIds = [], activityIds = [], trainingIds = []) {
   return [...FIXED, ...householdPaths(householdIds), ...noticeIds.map((id) => `/inbox/${id}`),
-    ...activityIds.map((id) => `/activities/${id}`)];
+    ...activityIds.map((id) => `/activities/${id}`), ...trainingPaths(trainingIds)];
+}
+
+/** The trainee forms of first-aid trainings the phone's leader runs (it holds their key). */
+function trainingPaths(trainingIds) {
+  return trainingIds.map((id) => `/activities/${id}/training`);
+}
+
+function isTraining(record) {
+  return record.data?.kind === "first_aid_training" && Boolean(record.data?.checkin_key);
 }
 
 function householdPaths(householdIds) {
@@ -30,8 +39,8 @@ function householdPaths(householdIds) {
  * the touched households still in the scope (a household that left is dropped anyway),
  * and the activities list and the pages of touched activities (`activity:<id>`).
  */
-function pathsFor(householdIds, noticeIds, activityIds, touched) {
-  if (!touched || touched.includes(CATALOGUE)) return scopePaths(householdIds, noticeIds, activityIds);
+function pathsFor(householdIds, noticeIds, activityIds, trainingIds, touched) {
+  if (!touched || touched.includes(CATALOGUE)) return scopePaths(householdIds, noticeIds, activityIds, trainingIds);
   const inScope = new Set(householdIds.map(String));
   const named = [...new Set(touched.map(String))];
   const notices = named.filter((t) => t.startsWith(NOTICE)).map((t) => `/inbox/${t.slice(NOTICE.length)}`);
@@ -39,6 +48,7 @@ function pathsFor(householdIds, noticeIds, activityIds, touched) {
     .map((id) => `/activities/${id}`);
   return [...LISTS, ...(notices.length ? ["/inbox", ...notices] : []),
     ...(activities.length ? ["/activities", ...activities] : []),
+    ...trainingPaths(trainingIds.filter((id) => named.includes(`${ACTIVITY}${id}`))),
     ...householdPaths(named.filter((id) => inScope.has(id)))];
 }
 
@@ -98,10 +108,12 @@ export function refreshPages(account, touched = null) {
     if ((await outbox.getMeta("account")) !== account || (await outbox.getMeta("revoked"))) return false;
     const householdIds = await pulled.householdIds(account);
     const noticeIds = (await pulled.ofKind(account, "notice")).map((r) => r.id);
-    const activityIds = await pulled.activityIds(account);
+    const activities = await pulled.ofKind(account, "activity");
+    const activityIds = activities.map((r) => r.id);
+    const trainingIds = activities.filter(isTraining).map((r) => r.id);
     const cache = await caches.open(outbox.PAGES_CACHE);
     await dropLeft(cache, householdIds, activityIds);
-    const queue = pathsFor(householdIds, noticeIds, activityIds, touched);
+    const queue = pathsFor(householdIds, noticeIds, activityIds, trainingIds, touched);
     let complete = true;
     const worker = async () => {
       while (queue.length && complete) {

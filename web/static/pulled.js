@@ -55,10 +55,6 @@ export async function householdIds(account) {
   return (await ofKind(account, "household")).map((r) => r.id);
 }
 
-/** Ids of the activities pulled for `account` (those meant for the volunteer). */
-export async function activityIds(account) {
-  return (await ofKind(account, "activity")).map((r) => r.id);
-}
 
 /** One record pulled for `account`, or undefined. */
 export async function get(account, kind, id) {
