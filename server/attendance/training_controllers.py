@@ -18,8 +18,8 @@ from server.activities import service as activities
 from server.actor import Actor
 from server.attendance import training_form as form
 from server.attendance import trainings
+from server.entries import form_errors
 from server.entries import service as entries
-from server.i18n import gettext
 from server.web import language_of
 
 AnyRequest = Request[Actor, str, Any]
@@ -34,17 +34,6 @@ async def _training(actor: Actor, activity_id: int) -> dict[str, Any]:
     if activity["kind"] != "first_aid_training":
         raise NotFoundException()
     return activity
-
-
-def _errors(language: str, problems: list) -> dict[str, str]:
-    errors: dict[str, str] = {}
-    for problem in problems:
-        if problem.code in form.MESSAGES:
-            text = gettext(language, form.MESSAGES[problem.code])
-        else:
-            text = entries.message(language, problem.code, field=problem.field)
-        errors.setdefault(form.slot(problem.field) if problem.field else "form", text)
-    return errors
 
 
 async def _page(
@@ -86,7 +75,7 @@ class TrainingController(Controller):
         values = form.values_of(await request.form())
         language = language_of(request)
         entry, problems = form.to_entry(values, activity_id)
-        errors = _errors(language, problems)
+        errors = form_errors.texts(language, problems, form.MESSAGES, form.slot)
         if not errors:
             [result] = await entries.ingest(request.user, [entry], language)
             if result.status in ("accepted", "duplicate", "conflict"):

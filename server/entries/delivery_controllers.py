@@ -19,9 +19,8 @@ from litestar.response import Response, Template
 from server.actor import Actor
 from server.catalogues import service as catalogues
 from server.entries import delivery_forms as forms
-from server.entries import service
+from server.entries import form_errors, service
 from server.households import service as households
-from server.i18n import gettext
 from server.settings import Settings
 from server.web import language_of
 
@@ -51,17 +50,6 @@ async def _context(actor: Actor, kind: str, household_id: int | None) -> dict[st
     }
 
 
-def _errors(language: str, problems: list) -> dict[str, str]:
-    errors: dict[str, str] = {}
-    for problem in problems:
-        if problem.code in forms.MESSAGES:
-            text = gettext(language, forms.MESSAGES[problem.code])
-        else:
-            text = service.message(language, problem.code, field=problem.field)
-        errors.setdefault(forms.slot(problem.field) if problem.field else "form", text)
-    return errors
-
-
 def _saved(request: AnyRequest, location: str) -> Response:
     if request.headers.get("hx-request"):
         target = json.dumps({"path": location, "target": "body"})
@@ -83,7 +71,7 @@ async def _save(request: AnyRequest, kind: str, household_id: int | None, settin
     values = forms.values_of(kind, await request.form())
     language = language_of(request)
     entry, problems = forms.to_entry(kind, values, household_id, ZoneInfo(settings.time_zone))
-    errors = _errors(language, problems)
+    errors = form_errors.texts(language, problems, forms.MESSAGES, forms.slot)
     if not errors:
         [result] = await service.ingest(request.user, [entry], language)
         if result.status in ("accepted", "duplicate", "conflict"):
