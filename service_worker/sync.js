@@ -5,13 +5,26 @@ import * as outbox from "/static/outbox.js";
 import { announce, drain } from "/static/drain.js";
 import { refreshPages } from "/static/pages.js";
 
+/** Pauses between tries inside one `sync` event (ms): about half a minute in all. */
+const RETRY_PAUSES = [1000, 3000, 7000, 15000];
+
+const pause = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
 /**
  * A Background Sync drain: a rejected promise makes the browser fire `sync` again later.
  * The browser fires `sync` when it has a network and spaces its own retries, so the open
- * app's back-off does not hold it (with the app closed nothing else would send).
+ * app's back-off does not hold it (with the app closed nothing else would send). The
+ * browser's own next try is minutes away, while a network that has just come back often
+ * needs a few seconds before requests go through (the radio still attaching, the worker
+ * still seeing offline, a server that is starting): so a few short tries come first.
  */
 export async function drainOrRetry() {
-  const summary = await drain({ force: true });
+  let summary = await drain({ force: true });
+  for (const ms of RETRY_PAUSES) {
+    if (summary.status !== "offline" && summary.status !== "error") return;
+    await pause(ms);
+    summary = await drain({ force: true });
+  }
   if (summary.status === "offline" || summary.status === "error") throw new Error(summary.status);
 }
 
