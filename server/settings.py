@@ -80,6 +80,10 @@ class Settings:
     """Sent as ``Authorization: Bearer <token>`` to the gateway."""
     sms_daily_cap: int = 3
     """SMS per phone number per local day, at most."""
+    password_memory_kib: int = 65536
+    """Argon2id memory per password or PIN hash (KiB); a stored hash keeps its own cost."""
+    password_time_cost: int = 3
+    """Argon2id passes per hash."""
     extra: dict[str, str] = field(default_factory=dict)
     """Unused settings kept for diagnostics."""
 
@@ -137,4 +141,6 @@ class Settings:
             sms_gateway_url=env.get("SMS_GATEWAY_URL") or "",
             sms_gateway_token=env.get("SMS_GATEWAY_TOKEN") or "",
             sms_daily_cap=int(env.get("SMS_DAILY_CAP") or 3),
+            password_memory_kib=int(env.get("PASSWORD_MEMORY_KIB") or 65536),
+            password_time_cost=int(env.get("PASSWORD_TIME_COST") or 3),
         )

@@ -33,6 +33,10 @@ def pytest_configure(config: pytest.Config) -> None:
     global _CLUSTER
     os.environ["DATA_DIR"] = str(_WORK / "data")
     os.environ["PUBLIC_ORIGIN"] = ORIGIN
+    # Cheap Argon2 (a real, valid setting): at the default cost one login takes about a
+    # second on a busy 2-core machine, and the suite logs in about a thousand times.
+    os.environ["PASSWORD_MEMORY_KIB"] = "1024"
+    os.environ["PASSWORD_TIME_COST"] = "1"
     os.environ["TMPDIR"] = str(_WORK / "tmp")
     (_WORK / "tmp").mkdir(parents=True, exist_ok=True)
     if os.environ.get("DOORSTEP_TEST_DB") == "postgres":

@@ -48,3 +48,28 @@ def test_a_new_password_is_hashed_off_the_event_loop(as_user, db, argon2_threads
     )
     assert response.status_code == 303
     assert argon2_threads == [False]
+
+
+
+async def _password_hash(username: str) -> str:
+    from server.accounts.tables import Account
+
+    row = await Account.select(Account.password_hash).where(Account.username == username).first()
+    return row["password_hash"]
+
+
+async def _set_password_hash(username: str, hashed: str) -> None:
+    from server.accounts.tables import Account
+
+    await Account.update({Account.password_hash: hashed}).where(Account.username == username)
+
+
+def test_a_new_password_is_hashed_at_the_configured_cost(as_user, db):
+    coord = as_user("coord")
+    post_form(coord, f"/admin/accounts/{db(account_id, 'vol2')}/password", {"password": "pw-2026-x"})
+    assert "$m=1024,t=1," in db(_password_hash, "vol2")
+
+
+def test_a_hash_made_at_another_cost_still_logs_in(client, db):
+    db(_set_password_hash, "vol2", PasswordHasher().hash("old-default-cost"))
+    login(client, "vol2", "old-default-cost")

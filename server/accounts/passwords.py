@@ -16,25 +16,36 @@ from concurrent.futures import ThreadPoolExecutor
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-_hasher = PasswordHasher()
+from server.settings import Settings
+
 _pool = ThreadPoolExecutor(max_workers=os.cpu_count() or 2, thread_name_prefix="argon2")
+
+
+@functools.cache
+def _hasher() -> PasswordHasher:
+    """The hasher with the deployment's cost (read at first use; a hash stored with another
+    cost still verifies, with the cost it was made with)."""
+    settings = Settings.from_env()
+    return PasswordHasher(
+        time_cost=settings.password_time_cost, memory_cost=settings.password_memory_kib
+    )
 
 
 @functools.cache
 def dummy_hash() -> str:
     """A hash to verify against, so a login for an unknown name is as slow as a real one
     (made at first use: at import it would cost every process start a hash)."""
-    return _hasher.hash("doorstep-timing-equaliser")
+    return _hasher().hash("doorstep-timing-equaliser")
 
 
 async def hash_secret(secret: str) -> str:
     """An Argon2id hash of ``secret`` (a password or a PIN)."""
-    return await asyncio.get_running_loop().run_in_executor(_pool, _hasher.hash, secret)
+    return await asyncio.get_running_loop().run_in_executor(_pool, _hasher().hash, secret)
 
 
 def _verify(hashed: str | None, secret: str) -> bool:
     try:
-        return _hasher.verify(hashed or dummy_hash(), secret) and hashed is not None
+        return _hasher().verify(hashed or dummy_hash(), secret) and hashed is not None
     except (VerificationError, InvalidHashError):
         return False
 
