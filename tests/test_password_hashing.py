@@ -50,7 +50,6 @@ def test_a_new_password_is_hashed_off_the_event_loop(as_user, db, argon2_threads
     assert argon2_threads == [False]
 
 
-
 async def _password_hash(username: str) -> str:
     from server.accounts.tables import Account
 
@@ -66,7 +65,8 @@ async def _set_password_hash(username: str, hashed: str) -> None:
 
 def test_a_new_password_is_hashed_at_the_configured_cost(as_user, db):
     coord = as_user("coord")
-    post_form(coord, f"/admin/accounts/{db(account_id, 'vol2')}/password", {"password": "pw-2026-x"})
+    vol2 = db(account_id, "vol2")
+    post_form(coord, f"/admin/accounts/{vol2}/password", {"password": "pw-2026-x"})
     assert "$m=1024,t=1," in db(_password_hash, "vol2")
 
 
