@@ -97,12 +97,19 @@ def wake() -> None:
             loop.call_soon_threadsafe(event.set)
 
 
-async def wait(seconds: float) -> None:
-    """Sleep until woken or ``seconds`` have passed."""
+def listen() -> asyncio.Event:
+    """This loop's wake-up call, made before the worker's first wait: a ``wake`` that comes
+    while the worker is still busy (a stop just after the start) must not be lost."""
     loop = asyncio.get_running_loop()
     event = _events.get(loop)
     if event is None:
         event = _events[loop] = asyncio.Event()
+    return event
+
+
+async def wait(seconds: float) -> None:
+    """Sleep until woken (since the last wait) or ``seconds`` have passed."""
+    event = listen()
     with contextlib.suppress(TimeoutError):
         await asyncio.wait_for(event.wait(), timeout=max(seconds, 0.01))
     event.clear()
