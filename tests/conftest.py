@@ -187,10 +187,16 @@ def demo_db(empty_db) -> None:
         _sqlite_copy(save=False)
 
 
+_IDLE_APPS: list = []
+"""Apps made with the session's settings whose lifespan has ended, for later tests: making
+one registers every route (about a second on a busy machine), and most tests want one."""
+
+
 @pytest.fixture
 def new_client(demo_db, settings) -> Iterator:
     """``new_client()``: an HTTP client with its own app (one app per client: a
-    Litestar app must not run two lifespans at once)."""
+    Litestar app must not run two lifespans at once). The app is started for the client
+    and stopped after the test, so each test sees an app fresh from its start."""
     from litestar.testing import TestClient
 
     from server.app import create_app
@@ -198,14 +204,18 @@ def new_client(demo_db, settings) -> Iterator:
     opened = []
 
     def make():
-        test_client = TestClient(create_app(settings), base_url=ORIGIN)
+        app = _IDLE_APPS.pop() if _IDLE_APPS else create_app(settings)
+        test_client = TestClient(app, base_url=ORIGIN)
         test_client.__enter__()
-        opened.append(test_client)
+        opened.append((test_client, app))
         return test_client
 
     yield make
-    for test_client in reversed(opened):
+    for test_client, app in reversed(opened):
         test_client.__exit__(None, None, None)
+        for key in [k for k in app.state.dict() if k != "settings"]:
+            del app.state[key]  # what an app learns once per process (the epoch)
+        _IDLE_APPS.append(app)
 
 
 @pytest.fixture

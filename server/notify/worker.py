@@ -38,6 +38,7 @@ class Worker:
     async def start(self) -> None:
         """Begin working on the running loop."""
         if self.settings.notify_worker:
+            self.stopping = False  # an app may be started again after a stop
             jobs.listen()
             self.task = asyncio.get_running_loop().create_task(self.run())
 
