@@ -188,3 +188,25 @@ def test_another_countys_export_holds_nothing_of_this_one(as_user, place):
     response = as_user("coord_fx").get(f"/dashboard/export.csv?place={place['village']}")
     assert "试点村" not in response.content.decode("utf-8-sig")
     assert as_user("vol2").get("/dashboard/export.csv").status_code == 403
+
+
+def test_a_flagged_entry_counts_and_is_marked_with_a_link_to_it(as_user, db, place):
+    from server.pairings import pairing
+    from tests.builders import push_results, visit_entry
+    from tests.review_helpers import days_ago
+
+    h = place["households"][2]
+    db(pairing.unpair, None, place["vol2"], h)
+    late = visit_entry(h, recorded_at=days_ago(0.05), visited_at=days_ago(0.05))
+    [result] = push_results(as_user("vol2"), [late])
+    assert result["status"] == "accepted", result
+    page = as_user("coord").get(f"/dashboard?place={_township(db)}").text
+    assert _cell(page, place["village"], "visits")[0] == "3"
+    flag = re.search(
+        rf'<tr data-row="{place["village"]}">.*?<td data-cell="visits">.*?'
+        r'<a class="dash-flag" href="([^"]+)"[^>]*><span aria-hidden="true">⚑</span>1<',
+        page,
+        re.S,
+    )
+    assert flag, "no flag mark"
+    assert _query(html.unescape(flag.group(1)))["flagged"] == "1"
