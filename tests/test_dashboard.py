@@ -62,9 +62,9 @@ def test_each_village_row_counts_and_links_to_its_visits(as_user, db, place):
     assert _query(url) == {
         "path": "/review",
         "kind": "visit",
-        "place": str(place["village"]),
-        "since": NOW.date().replace(day=1).isoformat(),
-        "until": today,
+        "area": str(place["village"]),
+        "from": NOW.date().replace(day=1).isoformat(),
+        "to": today,
     }
     assert _cell(page, place["village"], "urgent")[0] == "1"
 

@@ -1,6 +1,6 @@
 """Where each dashboard number leads: the list of the records it counts, with the filters
-that pick them (the review list's ``kind``, ``place``, ``team``, ``since``, ``until``,
-``flagged``; the follow-up queue's ``status`` and ``place``)."""
+that pick them (the review list's ``kind``, ``area``, ``team``, ``from``, ``to``,
+``flagged``: ``server/review/filters.py``; the follow-up queue's ``status`` and ``place``)."""
 
 from __future__ import annotations
 
@@ -28,10 +28,10 @@ def records(
         return "/admin/accounts"
     query = {
         "kind": indicator.kind,
-        "place": place,
+        "area": place,
         "team": team,
-        "since": period.first.isoformat(),
-        "until": period.last.isoformat(),
+        "from": period.first.isoformat(),
+        "to": period.last.isoformat(),
         "flagged": "1" if flagged else None,
     }
     return "/review?" + urlencode(_drop(query))
