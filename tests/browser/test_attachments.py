@@ -11,6 +11,7 @@ import pytest
 from playwright.sync_api import expect
 
 from server.attachments import storage
+from tests.browser.test_offline_reading import logged_in, pages_kept_at, synced
 from tests.catalogue_helpers import item_ids, member_ids
 from tests.helpers import household_ids_of
 
@@ -157,3 +158,36 @@ def _save(phone, form_id: str) -> None:
     phone.page.locator("#status").evaluate("el => { el.textContent = '' }")
     phone.page.click(f"#{form_id} button[type=submit]")
     expect(phone.page.locator("#status")).to_have_text("已保存，待同步")
+
+
+DRAWN = """(selector) => {
+  const img = document.querySelector(selector);
+  return Boolean(img && img.src.startsWith('blob:') && img.complete && img.naturalWidth > 0);
+}"""
+
+
+def test_my_record_offline_shows_a_photo_from_the_phones_own_copy(phone, context, db, errors):
+    [household, *_] = db(household_ids_of, "vol1")
+    logged_in(phone, "vol1")
+    context.set_offline(True)
+    phone.open(f"/households/{household}/visit")
+    phone.fill_visit(note="屋顶漏雨，拍照为证")
+    phone.page.evaluate(PICK_PHOTO, [1200, 900, False])
+    expect(phone.page.locator("[data-photo-state]")).to_contain_text("照片已压缩")
+    phone.save()
+    expect(phone.page.locator("#status")).to_have_text("已保存，待同步")
+    [kept] = phone.page.evaluate(KEPT_FILES)
+    phone.open("/me")  # waiting: the overlay draws it
+    phone.page.wait_for_function(
+        DRAWN, arg=f"li[data-pending] img[data-entry-file='{kept['entry_id']}/photo']"
+    )
+    before = pages_kept_at(phone)
+    context.set_offline(False)
+    synced(phone, before)
+    phone.wait_for(lambda: _server_file(kept["entry_id"], "photo") is not None)
+    context.set_offline(True)
+    assert phone.open("/me").from_service_worker  # the server's page, linking the server's copy
+    row = phone.page.locator(f"li[data-entry='{kept['entry_id']}']:not([data-pending])")
+    row.locator("summary").click()
+    phone.page.wait_for_function(DRAWN, arg=f"li[data-entry='{kept['entry_id']}'] details img")
+    assert errors == []

@@ -163,6 +163,12 @@ export async function files(accountId) {
   return done(tx.objectStore("files").index("account").getAll(String(accountId)));
 }
 
+/** The file `name` of entry `entryId` this phone keeps (its `body`, `type`), or undefined. */
+export async function getFile(entryId, name) {
+  const tx = await transaction("files", "readonly");
+  return done(tx.objectStore("files").get([entryId, name]));
+}
+
 /** Change one file's record (`change(record)` edits it in place), durably. */
 export async function updateFile(entryId, name, change) {
   const tx = await transaction("files", "readwrite");

@@ -5,6 +5,7 @@
 
 import * as outbox from "./outbox.js";
 import { account, message, shortTime } from "./ui.js";
+import { drawEntryFiles, entryFigure } from "./entry-files.js";
 
 const AREAS = ["health", "training", "livelihood", "work_school"];
 
@@ -139,6 +140,10 @@ function pendingRecord(record, labels) {
   const kind = labels(`pending-kind-${record.kind}`) || record.kind;
   item.append(element("p", "", element("strong", "", kind), " · ", record.label || "", " · ",
     shortTime(record.recorded_at), " ", mark()));
+  // Its photo or signature, from the phone's own copy (the server has none yet).
+  for (const { name } of record.attachments || []) {
+    item.append(entryFigure(record.id, name, labels(`file-${name}`) || name));
+  }
   return item;
 }
 
@@ -150,6 +155,7 @@ function myRecords(list, waiting, labels) {
   const none = list.querySelector("#no-records");
   if (none) none.hidden = list.querySelector("[data-entry]") !== null;
   corrections(list, waiting);
+  drawEntryFiles(list);
 }
 
 /** Show this account's unsent entries on the page as it is now. */
