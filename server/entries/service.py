@@ -312,15 +312,21 @@ async def _to_review(stored: list[Prepared]) -> None:
 
 
 async def _after_stored(stored: list[Prepared]) -> None:
-    """Each kind's ``stored`` hook, once, with that kind's entries of the batch."""
+    """Each kind's ``stored`` hook, once, with that kind's entries of the batch and its
+    corrections (whose new values are rows of the kind they correct: each hook reads only
+    its own tables' rows)."""
     by_kind: dict[tuple[str, int], list[Prepared]] = {}
+    corrections: list[Prepared] = []
     for p in stored:
         assert p.entry is not None
-        by_kind.setdefault((p.entry.kind, p.entry.schema), []).append(p)
-    for key, kept in by_kind.items():
-        hook = registry.KINDS[key].stored
-        if hook is not None:
-            await hook(kept)
+        if p.entry.kind == CORRECTION:
+            corrections.append(p)
+        else:
+            by_kind.setdefault((p.entry.kind, p.entry.schema), []).append(p)
+    for key, kind in registry.KINDS.items():
+        kept = by_kind.get(key, [])
+        if kind.stored is not None and (kept or corrections):
+            await kind.stored(kept + corrections)
 
 
 def _stored_entry(p: Prepared) -> changelog.StoredEntry:

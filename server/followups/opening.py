@@ -23,6 +23,7 @@ from typing import Any
 
 from server.audit.tables import AuditLog
 from server.db import insert_rows
+from server.followups import pulled
 from server.followups.tables import FollowUp
 
 GENERAL = "follow_up"
@@ -89,6 +90,7 @@ async def visits_stored(reports: list[Reported]) -> None:
         ],
     )
     await _save_proposals(changed)
+    await pulled.changed([r["id"] for r in inserted] + list(changed))
 
 
 def _new_item(report: Reported, area: str, note: str) -> dict[str, Any]:

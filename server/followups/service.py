@@ -19,6 +19,7 @@ from server.accounts.tables import Account
 from server.actor import Actor, now
 from server.audit import service as audit
 from server.db import write_transaction
+from server.followups import pulled
 from server.followups.tables import FollowUp, FollowUpNote
 from server.keyset import Page, after
 
@@ -165,6 +166,7 @@ async def assign(actor: Actor, item_id: int, volunteer_id: int | None, partner: 
             FollowUp.id == item_id
         )
         await audit.record(actor.id, "follow_up.assign", "follow_up", item_id, before, after)
+        await pulled.changed([item_id])
     return "ok"
 
 
@@ -201,4 +203,5 @@ async def close(actor: Actor, item_id: int, outcome: str) -> str:
             {"status": "open"},
             {"status": "closed", "outcome": outcome},
         )
+        await pulled.changed([item_id])
     return "ok"

@@ -40,6 +40,9 @@ class FollowUp(Table):
     closed_at = Timestamptz(null=True, default=None)
     outcome = Text(default="")
     """What was done, written when it is closed."""
+    withdrawn_by = ForeignKey(references=Entry, null=True, default=None)
+    """The correction that took back (or voided) the visit's report: closed without a
+    coordinator, as the corrected values no longer ask for it."""
     created_at = Timestamptz(default=TimestamptzNow())
 
 

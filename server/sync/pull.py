@@ -29,7 +29,9 @@ MAX_LIMIT = 2000
 class Change(Struct):
     """The latest state of one object; ``deleted`` (with empty ``data``) means drop it."""
 
-    kind: Literal["household", "visit", "entry", "activity", "notice", "catalogue_item"]
+    kind: Literal[
+        "household", "visit", "entry", "activity", "notice", "catalogue_item", "follow_up"
+    ]
     id: str
     version: int
     """For a household: the version a ``household_patch`` gives as ``base_version``."""
@@ -148,6 +150,12 @@ scope: the phone replaces what it pulled before. Keep pulling while `more` is tr
 - `notice` (`id`: the notice id; the volunteer's inbox): `{title, body, urgent, sent_at,
   author, read}`; `read` turns true once a `notice_read` entry of theirs is stored. A page
   that carries a notice counts it as delivered to the volunteer's phone.
+- `follow_up` (`id`: the item's id; every item of the volunteer's households, sent again
+  whenever it changes): `{household_id, area: health|training|livelihood|work_school|follow_up,
+  note, status: open|closed, reported_at, reported_by, assignee, partner, proposed_at,
+  closed_at}`; the household's page lists the open ones. A closed item (closed by a
+  coordinator, or withdrawn because a correction took back or voided the visit that reported
+  it) comes with `status: closed`.
 - `catalogue_item` (`id`: the item id entries name as `item_id`; `version` rises with each
   change): `{catalogue: medicine|supplies|products, name, specification, unit, retired}`.
   Every phone gets the whole catalogues; a retired item is no longer offered in forms but

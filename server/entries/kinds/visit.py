@@ -25,7 +25,8 @@ from server.entries import chains
 from server.entries.kinds.base import PHOTO, Corrections, Kind, Listed
 from server.entries.prepared import Prepared, Problem, decode_problem
 from server.entries.tables import Entry
-from server.followups import opening
+from server.followups import corrected, opening
+from server.followups import pulled as followups_pulled
 from server.households.tables import Household
 from server.i18n import N_
 from server.sync.changelog import Shared
@@ -238,7 +239,8 @@ def pulled(visit: dict[str, Any], volunteer_name: str) -> Shared:
 
 
 async def history(household_ids: list[int]) -> list[Shared]:
-    """The latest ``RECENT`` visits of each household, as pull sends them."""
+    """The latest ``RECENT`` visits of each household, as pull sends them, and the open
+    follow-ups those visits reported."""
     rows: list[dict[str, Any]] = []
     for start in range(0, len(household_ids), 5000):
         chunk = household_ids[start : start + 5000]
@@ -253,7 +255,7 @@ async def history(household_ids: list[int]) -> list[Shared]:
         if kept[visit["household"]] < RECENT:
             kept[visit["household"]] += 1
             recent.append(pulled(visit, visit["volunteer.display_name"]))
-    return recent
+    return recent + await followups_pulled.history(household_ids)
 
 
 async def prepare(actor: Actor, prepared: Prepared) -> Problem | None:
@@ -288,10 +290,31 @@ def reported(visit: dict[str, Any]) -> opening.Reported:
 
 
 async def stored(prepared: list[Prepared]) -> None:
-    """The batch's visits are stored: open and propose closing their follow-ups."""
-    await opening.visits_stored(
-        [reported(values) for p in prepared for table, values in p.rows if table is Visit]
+    """The batch's visits are stored: open and propose closing their follow-ups. A
+    correction's new values (its ``visit`` row) take over the follow-ups of the visit they
+    replace; a visit already replaced (its correction arrived first) reports nothing."""
+    rows = [values for p in prepared for table, values in p.rows if table is Visit]
+    if not rows:
+        return
+    ids = [r["entry"] for r in rows]
+    links = await Entry.select(Entry.id, Entry.superseded_by).where(
+        Entry.id.is_in(ids) | Entry.superseded_by.is_in(ids)
     )
+    superseded = {str(r["id"]) for r in links if r["superseded_by"]}
+    head_of = {str(r["superseded_by"]): r["id"] for r in links if r["superseded_by"]}
+    plain, corrections = [], []
+    for row in rows:
+        entry = str(row["entry"])
+        if entry in superseded:
+            continue  # replaced already: its values count nowhere
+        if entry not in head_of:
+            plain.append(reported(row))
+            continue
+        head = uuid.UUID(str(head_of[entry]))
+        by = corrected.Replaced(head, row["entry"], row["volunteer"], reported(row))
+        corrections.append(by)
+    await opening.visits_stored(plain)
+    await corrected.visits_corrected(corrections)
 
 
 SAMPLE = {
@@ -327,8 +350,15 @@ def retract(entry_id: str, data: Any) -> list[Shared]:
 
 async def void(entry_id: str) -> list[Shared]:
     """A voided visit: marked, and sent again to the phones with ``voided: true`` (their
-    history shows it struck through)."""
-    await Visit.update({Visit.voided: True}).where(Visit.entry == uuid.UUID(entry_id))
+    history shows it struck through); the follow-ups it opened are withdrawn."""
+    key = uuid.UUID(entry_id)
+    await Visit.update({Visit.voided: True}).where(Visit.entry == key)
+    link = await Entry.select(Entry.superseded_by).where(Entry.id == key).first()
+    void = link and link["superseded_by"]
+    author = void and await Entry.select(Entry.account).where(Entry.id == void).first()
+    if author:
+        replaced = corrected.Replaced(key, uuid.UUID(str(void)), author["account"], None)
+        await corrected.visits_corrected([replaced])
     rows = await Visit.select(Visit.all_columns(), Visit.volunteer.display_name).where(
         Visit.entry == uuid.UUID(entry_id)
     )
