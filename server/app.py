@@ -35,6 +35,7 @@ from server.coverage.controllers import CoverageController
 from server.entries.controllers import VisitController
 from server.entries.delivery_controllers import DeliveryController, GroupHandoutController
 from server.exports.controllers import ListExportController
+from server.exports.report_controllers import ReportController
 from server.followups.controllers import FollowUpController
 from server.households.controllers import HouseholdController, HouseholdEditController
 from server.notices.controllers import InboxController, NoticeAdminController
@@ -81,6 +82,7 @@ def create_app(settings: Settings | None = None) -> protocol.App:
             ReviewController,
             AuditController,
             ListExportController,
+            ReportController,
             HouseholdEditController,
             VisitController,
             DeliveryController,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,6 +19,22 @@ def _flag(value: str | None, default: bool) -> bool:
     if value is None or value == "":
         return default
     return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _column_names(value: str) -> tuple[tuple[str, str], ...]:
+    """``{"field": "column name", ...}`` given as JSON or as a file's path; a bad one
+    stops the start with the reason (a wrong import file found later is worse)."""
+    text = value.strip()
+    if text and not text.startswith(("{", "[")):
+        text = Path(text).read_text(encoding="utf-8")
+    if not text:
+        return ()
+    names = json.loads(text)
+    if not isinstance(names, dict) or not all(
+        isinstance(k, str) and isinstance(v, str) and v.strip() for k, v in names.items()
+    ):
+        raise ValueError("SERVICE_HOURS_COLUMNS: a JSON object of field names to column names")
+    return tuple((k, v.strip()) for k, v in names.items())
 
 
 @dataclass(frozen=True)
@@ -84,6 +101,10 @@ class Settings:
     """Argon2id memory per password or PIN hash (KiB); a stored hash keeps its own cost."""
     password_time_cost: int = 3
     """Argon2id passes per hash."""
+    service_hours_columns: tuple[tuple[str, str], ...] = ()
+    """Column names of the service-hours export by field (``SERVICE_HOURS_COLUMNS``: a JSON
+    object, or the path of a file holding one), to match the national system's import;
+    a field not named keeps its Chinese name."""
     extra: dict[str, str] = field(default_factory=dict)
     """Unused settings kept for diagnostics."""
 
@@ -143,4 +164,5 @@ class Settings:
             sms_daily_cap=int(env.get("SMS_DAILY_CAP") or 3),
             password_memory_kib=int(env.get("PASSWORD_MEMORY_KIB") or 65536),
             password_time_cost=int(env.get("PASSWORD_TIME_COST") or 3),
+            service_hours_columns=_column_names(env.get("SERVICE_HOURS_COLUMNS") or ""),
         )

@@ -10,7 +10,7 @@ from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
-from server.accounts import management, onboarding
+from server.accounts import details, management, onboarding
 from server.activities import members
 from server.actor import Actor
 from server.areas import service as areas
@@ -20,7 +20,7 @@ from server.scope import paired_household_ids
 from server.web import coordinators_only, public_origin
 
 AnyRequest = Request[Actor, str, Any]
-CATALOGUES = (management.MESSAGES, onboarding.MESSAGES, areas.MESSAGES)
+CATALOGUES = (management.MESSAGES, onboarding.MESSAGES, areas.MESSAGES, details.MESSAGES)
 
 
 def qr_data_uri(url: str) -> str:
@@ -62,6 +62,8 @@ class AccountAdminController(Controller):
         context = {
             "account": account,
             "paired": len(await paired_household_ids(account_id)),
+            "id_number": details.mask(account["id_number"]),
+            "sexes": details.SEXES,
             "error": error,
         }
         return Template("admin_account.html", context=context, status_code=status)
@@ -127,6 +129,23 @@ class AccountAdminController(Controller):
         leader = (await form_of(request)).get("leader") == "1"
         return await self._change(
             request, account_id, lambda: members.set_leader(request.user, account_id, leader)
+        )
+
+    @post("/{account_id:int}/details", status_code=303)
+    async def record_details(
+        self, request: AnyRequest, account_id: FromPath[int]
+    ) -> Template | Redirect:
+        """Sex, birth date and ID number, as a service record names them (an empty ID
+        number field keeps the one recorded; ``clear_id`` removes it)."""
+        form = await form_of(request)
+        number = form.get("id_number", "").strip()
+        kept = None if not number and form.get("clear_id") != "1" else number
+        return await self._change(
+            request,
+            account_id,
+            lambda: details.set_details(
+                request.user, account_id, form.get("sex", ""), form.get("birth_date", ""), kept
+            ),
         )
 
     @post("/{account_id:int}/deactivate", status_code=303)

@@ -55,6 +55,9 @@ def _account_query():
         Account.team.name,
         Account.team.area.path,
         Account.created_at,
+        Account.sex,
+        Account.birth_date,
+        Account.id_number,
     )
 
 

@@ -1,6 +1,6 @@
 """Accounts, their areas, server-side sessions and login throttling."""
 
-from piccolo.columns import Boolean, ForeignKey, Integer, Timestamptz, Varchar
+from piccolo.columns import Boolean, Date, ForeignKey, Integer, Timestamptz, Varchar
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
 
@@ -24,6 +24,12 @@ class Account(Table):
     """``zh_CN`` or ``en``; null follows the browser."""
     active = Boolean(default=True)
     created_at = Timestamptz(default=TimestamptzNow())
+    sex = Varchar(length=8, default="")
+    """``male``, ``female`` or empty (not recorded): a service record names it."""
+    birth_date = Date(null=True, default=None)
+    id_number = Varchar(length=18, default="")
+    """The resident ID number where recorded; shown masked except in the service-hours
+    export of a coordinator who looks after the account."""
 
 
 class CoordinatorArea(Table):

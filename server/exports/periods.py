@@ -7,6 +7,7 @@ import datetime as dt
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
+from server.actor import Actor
 from server.i18n import N_
 
 PERIODS = ("this_month", "last_month", "this_year", "range")
@@ -66,3 +67,17 @@ def parse(name: str, since: str, until: str, zone: ZoneInfo, today: dt.date) -> 
     if (last - first).days >= LONGEST:
         return "range_too_long"
     return _span(name, first, last, zone)
+
+
+@dataclass(frozen=True)
+class Asked:
+    """A report as asked for: by whom, for which period and area, read how."""
+
+    actor: Actor
+    period: Period
+    place: int | None
+    """An area id (county, township, village) within the actor's; None: all of them."""
+    language: str
+    zone: ZoneInfo
+    names: tuple[tuple[str, str], ...] = ()
+    """The service-hours column names (``Settings.service_hours_columns``)."""
