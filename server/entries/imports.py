@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from server import scope
@@ -14,13 +15,15 @@ from server.accounts.tables import Account
 from server.actor import Actor
 from server.audit import service as audit
 from server.db import write_transaction
+from server.entries import import_files
 from server.entries import service as entries
 from server.entries.prepared import id_of
 from server.entries.schemas import EntryResult
 from server.i18n import N_, gettext
 
 FORMAT = "doorstep-outbox"
-MAX_FILE_BYTES = 8 * 1024 * 1024
+MAX_FILE_BYTES = 48 * 1024 * 1024
+"""An export carries its photos and signatures (at most 300 KB each, as base64)."""
 BATCH = 500
 REFUSALS = {
     "not_an_export": N_("This file is not an export of entries waiting on a phone."),
@@ -62,6 +65,7 @@ class ImportReport:
     account: Actor
     device_id: str
     entries: list[ImportedEntry] = field(default_factory=list)
+    files: list[import_files.ImportedFile] = field(default_factory=list)
 
     def count(self, status: str) -> int:
         """How many entries ended with ``status``."""
@@ -80,6 +84,7 @@ def parse_export(raw: bytes) -> dict[str, Any]:
         not isinstance(content, dict)
         or content.get("format") != FORMAT
         or not isinstance(content.get("entries"), list)
+        or not isinstance(content.get("files", []), list)
         or id_of(str(content.get("account_id", ""))) is None
     ):
         raise ImportRefused("not_an_export")
@@ -129,8 +134,11 @@ def _household_of(raw: Any) -> int | None:
     return id_of(value)
 
 
-async def import_export(coordinator: Actor, raw: bytes, language: str) -> ImportReport:
-    """Ingest an export file as the account it names, exactly once per entry."""
+async def import_export(
+    coordinator: Actor, raw: bytes, language: str, files_root: Path
+) -> ImportReport:
+    """Ingest an export file as the account it names, exactly once per entry, then keep
+    the files its entries list (under ``files_root``, as uploads are)."""
     content = parse_export(raw)
     account = await load_actor(int(content["account_id"]))
     if account is None:
@@ -159,10 +167,15 @@ async def import_export(coordinator: Actor, raw: bytes, language: str) -> Import
                     result=result,
                 )
             )
+    report.files = await import_files.store(
+        coordinator, account, files_root, content.get("files", []), language
+    )
     summary = {
         "device_id": device_id,
         "entries": len(report.entries),
         **{s: report.count(s) for s in ("accepted", "duplicate", "conflict", "retry", "rejected")},
+        "files": sum(f.stored for f in report.files),
+        "files_refused": sum(not f.stored for f in report.files),
     }
     async with write_transaction():
         await audit.record(coordinator.id, "sync.import", "account", account.id, after=summary)

@@ -14,6 +14,7 @@ from server.actor import Actor
 from server.entries import imports
 from server.entries import service as entries
 from server.i18n import N_, gettext
+from server.settings import Settings
 from server.web import language_of
 
 AnyRequest = Request[Actor, str, Any]
@@ -54,7 +55,8 @@ class SyncPageController(Controller):
         """The sync page: the phone's script shows what is waiting and what was refused."""
         return _page(request)
 
-    @post("/import", status_code=200)
+    # An export carries its entries' photos: beyond the framework's 10 MB default.
+    @post("/import", status_code=200, request_max_body_size=imports.MAX_FILE_BYTES + 65536)
     async def import_file(self, request: AnyRequest) -> Template:
         """Ingest a phone's export as the account it names (coordinators and admins)."""
         if not request.user.is_coordinator:
@@ -65,7 +67,10 @@ class SyncPageController(Controller):
                 raw = raw or await upload.read(imports.MAX_FILE_BYTES + 1)
                 await upload.close()
         try:
-            report = await imports.import_export(request.user, raw, language_of(request))
+            settings: Settings = request.app.state.settings
+            report = await imports.import_export(
+                request.user, raw, language_of(request), settings.attachments_dir
+            )
         except imports.ImportRefused as refused:
             return _page(request, 422, import_error=refused.message(language_of(request)))
         return _page(request, report=report)

@@ -68,8 +68,20 @@ function result(summary) {
   line.classList.toggle("error", summary.status === "error" || Boolean(summary.rejected));
 }
 
+/** A file's bytes as base64 (in slices: one call with every byte would overflow the stack). */
+function base64Of(buffer) {
+  const bytes = new Uint8Array(buffer);
+  let text = "";
+  for (let at = 0; at < bytes.length; at += 0x8000) text += String.fromCharCode(...bytes.subarray(at, at + 0x8000));
+  return btoa(text);
+}
+
 async function exportPending() {
   const records = (await outbox.all(account())).filter((r) => r.state !== "synced");
+  // Every file the server has not confirmed: those of the entries exported, and those of
+  // entries it has but whose upload never finished.
+  const files = (await outbox.files(account())).filter((f) => f.state !== "sent")
+    .map((f) => ({ entry_id: f.entry_id, name: f.name, base64: base64Of(f.body) }));
   const file = {
     format: "doorstep-outbox",
     version: 1,
@@ -78,6 +90,7 @@ async function exportPending() {
     account_id: account(),
     app_version: (await outbox.getMeta("app_version")) || "",
     entries: records.map((r) => JSON.parse(r.body)),
+    files,
   };
   const blob = new Blob([JSON.stringify(file, null, 1)], { type: "application/json" });
   const link = document.createElement("a");
