@@ -266,3 +266,37 @@ def test_a_full_pull_carries_only_the_latest_of_a_chain(vol1, db):
     changes, _ = pull_all(vol1)
     ids = {c["id"] for c in of_kind(changes, "visit")}
     assert fix["id"] in ids and original["id"] not in ids
+
+
+def _refused_before_its_entry(vol1, db) -> tuple[dict, dict]:
+    """A correction sent first whose new values the visit's checks refuse (an urgent need
+    without a note), then the visit it corrects."""
+    household = db(household_ids_of, "vol1")[0]
+    original = visit(household, "原来的")
+    fix = correction_entry(original["id"], visit_data(household, ""), "", LATER)
+    accepted(push_results(vol1, [fix], device_id="phone-2"))
+    accepted(push_results(vol1, [original], device_id="phone-1"))
+    return original, fix
+
+
+def test_a_held_correction_refused_when_its_entry_arrives_is_flagged_to_the_volunteer(vol1, db):
+    original, _ = _refused_before_its_entry(vol1, db)
+    assert "原来的" in latest_needs(vol1, original["data"]["household_id"])
+    page = vol1.get("/me").text
+    row = page.split(f'data-entry="{original["id"]}"', 1)[1].split("</li>", 1)[0]
+    assert "更正未生效" in row and "请重新更正" in row
+
+
+def test_the_refused_correction_is_flagged_and_its_phone_pulls_the_flag(vol1, db):
+    from server.entries.tables import Entry
+
+    _, fix = _refused_before_its_entry(vol1, db)
+
+    async def flag():
+        row = await Entry.select(Entry.flag).where(Entry.id == fix["id"]).first()
+        return row["flag"]
+
+    assert db(flag) == "correction_refused"
+    changes, _ = pull_all(vol1)
+    [pulled] = [c for c in of_kind(changes, "entry") if c["id"] == fix["id"]]
+    assert pulled["data"]["flag"] == "correction_refused"

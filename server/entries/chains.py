@@ -28,6 +28,9 @@ from server.entries.tables import Entry
 
 CORRECTION = "correction"
 """The kind of entry that replaces or voids another (DESIGN §3.2)."""
+REFUSED = "correction_refused"
+"""The flag of a correction that arrived before its entry and whose new values that entry's
+kind refused once it came: it changed nothing, and its author is told so."""
 MAX_LENGTH = 50
 """How far a chain is followed (a longer one is a loop or an attack, never a volunteer)."""
 

@@ -16,7 +16,7 @@ from server import scope
 from server.actor import Actor
 from server.catalogues.tables import CatalogueItem
 from server.entries import chains
-from server.entries.chains import CORRECTION, MAX_LENGTH
+from server.entries.chains import CORRECTION, MAX_LENGTH, REFUSED
 from server.entries.tables import Entry
 from server.households.tables import Household
 from server.wire import parse_time
@@ -45,6 +45,9 @@ class Record:
     author_id: int = 0
     files: list[str] = dataclasses.field(default_factory=list)
     """The names of the files the entry carries (a photo, a signature)."""
+    correction_refused: bool = False
+    """A correction of it arrived first, and its new values were refused once it came
+    (``correction_refused``): the volunteer corrects it again."""
     display: dict[str, Any] | None = None
     """``data`` with the catalogue's names beside its item ids, as the kinds' snippets
     draw it (``lines``; a purchase's ``item.name``); None for kinds naming no items."""
@@ -93,6 +96,8 @@ async def records(actor: Actor) -> list[Record]:
             Entry.body,
             Entry.superseded_by,
             Entry.voided,
+            Entry.supersedes,
+            Entry.flag,
         )
         .where(Entry.account == actor.id)
         .order_by(Entry.received_at, ascending=False)
@@ -100,12 +105,18 @@ async def records(actor: Actor) -> list[Record]:
     )
     by_id = {str(r["id"]): r for r in rows}
     found = [_record(r, by_id) for r in rows if r["kind"] != CORRECTION]
+    refused = {
+        str(r["supersedes"])
+        for r in rows
+        if r["kind"] == CORRECTION and REFUSED in r["flag"].split(",")
+    }
     names = await _household_names(actor, {r.household_id for r in found if r.household_id})
     items = await _item_names(found)
     for record in found:
         record.household = names.get(record.household_id or 0, "")
         record.author_id = actor.id
         record.display = _display(record.data, items)
+        record.correction_refused = bool({record.id, record.head} & refused)
     epoch = dt.datetime.min.replace(tzinfo=dt.UTC)
     return sorted(found, key=lambda r: r.recorded_at or epoch, reverse=True)
 

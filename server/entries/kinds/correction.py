@@ -253,7 +253,9 @@ async def apply_held(kinds: Kinds, actor: Actor, prepared: Prepared, held: dict[
     """The entry ``prepared`` arrives after a correction of it (``held``, a stored row):
     store the correction's effect with it, as if it had come second. Only its author's
     own corrections apply (nobody else could have seen the entry before it arrived);
-    one whose values its kind now refuses stays held, and the entry counts as sent."""
+    one whose values its kind now refuses stays held, and the entry counts as sent: the
+    correction is then flagged ``correction_refused`` (我的记录 and the review lists say
+    so), never held silently."""
     assert prepared.entry is not None and prepared.entry_id is not None
     assert prepared.lookups is not None
     sent = msgspec.json.decode(held["body"]) if held["body"] else {}
@@ -279,7 +281,48 @@ async def apply_held(kinds: Kinds, actor: Actor, prepared: Prepared, held: dict[
         recorded_at=recorded_at,
         lookups=prepared.lookups,
     )
-    await against(kinds, actor, stand_in, correction, head, into=prepared)
+    problem = await against(kinds, actor, stand_in, correction, head, into=prepared)
+    if problem is not None:
+        refused = functools.partial(_refused, actor, entry_id, problem.code, prepared)
+        prepared.apply = _then(prepared.apply, refused)
+
+
+async def _refused(
+    actor: Actor,
+    correction: uuid.UUID,
+    code: str,
+    prepared: Prepared,
+    device_id: str,
+    language: str,
+) -> EntryResult | None:
+    """In the write transaction: flag the held ``correction`` (audited with the ``code``
+    its new values were refused with) and send its author's phone the flagged entry."""
+    row = await Entry.select().where(Entry.id == correction).first()
+    if row is None or chains.REFUSED in row["flag"].split(","):
+        return None
+    flag = ",".join(f for f in (row["flag"], chains.REFUSED) if f)
+    await Entry.update({Entry.flag: flag}).where(Entry.id == correction)
+    after = {"flag": flag, "code": code}
+    await audit.record(actor.id, "entry.flag", "entry", correction, {"flag": row["flag"]}, after)
+    data = chains.entry_data(row["body"])
+    prepared.rewritten.append(
+        (
+            row["account"],
+            StoredEntry(
+                id=str(correction),
+                kind=row["kind"],
+                schema=row["schema"],
+                recorded_at=row["recorded_at"],
+                status=row["status"],
+                flag=flag,
+                data=data,
+                household_id=None,
+                superseded_by=None,
+                voided=False,
+            ),
+        )
+    )
+    return None
 
 
 SAMPLE = {
