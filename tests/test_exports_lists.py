@@ -105,3 +105,23 @@ def test_the_coverage_export_carries_the_page_counts_and_a_total(as_user, place)
 @pytest.mark.parametrize("path", ["review.xlsx", "followups.csv", "coverage.xlsx"])
 def test_a_volunteer_may_not_export(as_user, path):
     assert as_user("vol1").get(f"/exports/{path}").status_code == 403
+
+
+async def _flag_first_visit(household: int) -> str:
+    from server.entries.kinds.visit import Visit
+    from server.entries.tables import Entry
+
+    row = await Visit.select(Visit.entry).where(Visit.household == household).first()
+    await Entry.update({Entry.flag: "pairing_ended"}).where(Entry.id == row["entry"])
+    return str(row["entry"])
+
+
+def test_the_flagged_queue_exports_only_flagged_entries(as_user, db, place):
+    flagged = db(_flag_first_visit, place["households"][1])
+    coord = as_user("coord")
+    page = coord.get("/review/flagged").text
+    link = re.search(r'id="review-export">.*?href="([^"]+)"', page).group(1).replace("&amp;", "&")
+    assert "flagged=1" in link
+    rows = only_sheet(coord.get(link))
+    assert flagged in [r[6] for r in rows[1:]]
+    assert {r[4] for r in rows[1:]} == {"是"}
