@@ -136,3 +136,51 @@ def test_the_reports_page_is_linked_from_manage(as_user):
 @pytest.mark.parametrize("path", ["/reports", "/reports/report.xlsx?period=this_month"])
 def test_a_volunteer_may_not_have_a_report(as_user, path):
     assert as_user("vol2").get(path).status_code == 403
+
+
+def _training_count(activity: int, category: str, trainees: list, headcount: int = 0) -> dict:
+    import uuid
+
+    data = {"activity_id": str(activity), "category": category, "trainees": trainees}
+    if headcount:
+        data["headcount"] = headcount
+    return {
+        "id": str(uuid.uuid4()),
+        "kind": "training_count",
+        "schema": 1,
+        "recorded_at": "2026-12-20T12:00:00+08:00",
+        "data": data,
+    }
+
+
+def test_first_aid_training_lists_people_and_person_times_per_category(as_user, db):
+    from tests.checkin_helpers import send, team_activity
+
+    coord = as_user("coord")
+    activity, _ = team_activity(db, coord, kind="first_aid_training", title="救护员培训班")
+    passed = {"name": "刘春燕", "phone": "13907191234", "certificate": "passed",
+              "certificate_number": "HB2026-0117", "certificate_date": "2026-12-20"}  # fmt: skip
+    sent = [
+        _training_count(activity, "first_aider", [passed, {"name": "王德山"}]),
+        _training_count(activity, "public", [], headcount=120),
+    ]
+    assert {r["status"] for r in send(as_user("vol1"), *sent)} == {"accepted"}
+    rows = sheets(coord.get(f"/reports/report.xlsx?{PERIOD}"))["应急救护培训"]
+    mine = {r[3]: r[4:] for r in rows[1:-1] if r[1] == "救护员培训班"}
+    assert mine == {"救护员（持证）": (2, 2, 1), "普及培训": (120, 120, 0)}
+
+
+def test_blood_donation_lists_each_volunteer_s_time(as_user, db):
+    from tests.checkin_helpers import local, scanned, send, team_activity
+
+    coord = as_user("coord")
+    activity, key = team_activity(db, coord, kind="blood_donation", title="街头献血服务")
+    send(
+        as_user("vol2"),
+        scanned("check_in", activity, key, local("2026-12-20T09:00")),
+        scanned("check_out", activity, key, local("2026-12-20T10:30")),
+    )
+    book = sheets(coord.get(f"/reports/report.xlsx?{PERIOD}"))
+    [mine] = [r for r in book["无偿献血志愿服务"][1:-1] if r[7] == "街头献血服务"]
+    assert (mine[0], mine[11]) == ("李红梅", 1.5)
+    assert [r for r in book["志愿服务时长"][1:-1] if r[7] == "街头献血服务"] == [mine]
