@@ -43,7 +43,7 @@ class Activity(Table):
     organiser = Varchar(length=100, default="")
     """The organising unit (组织单位)."""
     person_in_charge = Varchar(length=100, default="")
-    starts_at = Timestamptz()
+    starts_at = Timestamptz(index=True)
     ends_at = Timestamptz()
     area = ForeignKey(references=Area, index=True)
     """The area it is for; a team's activity names its team's area, so one area path

@@ -31,9 +31,9 @@ class Entry(Table):
     """SHA-256 of the canonical (kind, schema, recorded_at, data)."""
     body = Text()
     """The entry's JSON as received."""
-    status = Varchar(length=16, default="accepted")
+    status = Varchar(length=16, default="accepted", index=True)
     """``accepted`` or ``conflict``."""
-    flag = Varchar(length=64, default="")
+    flag = Varchar(length=64, default="", index=True)
     """Why a coordinator should look at it (e.g. ``pairing_ended``); empty if none."""
     supersedes = UUID(null=True, default=None, index=True)
     """A ``correction``: the entry it replaces or voids (set even while that entry has not

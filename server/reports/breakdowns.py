@@ -1,5 +1,4 @@
-"""The dashboard's breakdowns, counted by ``counting``'s rules: visits over time (the
-chart) and supplies per item and occasion."""
+"""Supplies per item and occasion, counted by ``counting``'s rules."""
 
 from __future__ import annotations
 
@@ -14,28 +13,11 @@ from server.reports.counting import (
     SUPPLY_ITEM,
     SUPPLY_PLACE,
     SUPPLY_TABLES,
-    VISITS,
-    Cell,
     Grouping,
     Source,
-    grouped,
     where,
 )
-from server.reports.period import Bucket, Period
-
-
-async def visits_over_time(
-    actor: Actor, grouping: Grouping, period: Period, buckets: list[Bucket]
-) -> list[int]:
-    """Visits (户次) in each bucket of the period, counted in one GROUP BY."""
-    bounds = period.starts(buckets)
-    cases = " ".join(f"WHEN {VISITS.time} < {{}} THEN {n}" for n in range(len(bounds)))
-    key = (f"CASE {cases} ELSE {len(bounds)} END" if bounds else "0", list(bounds))
-    only = Source(
-        VISITS.tables, VISITS.place, VISITS.time, VISITS.team, {"visits": VISITS.counts["visits"]}
-    )
-    found = await grouped(actor, only, grouping, period, key)
-    return [found.get(n, {}).get("visits", Cell()).value for n in range(len(buckets))]
+from server.reports.period import Period
 
 
 @dataclass(frozen=True)

@@ -41,7 +41,7 @@ from server.entries.kinds.visit import Visit
 from server.entries.tables import Entry
 from server.followups.tables import FollowUp
 from server.households.tables import Household
-from server.reports.indicators import NEED_AREAS, TRAINING_CATEGORIES
+from server.reports.indicators import TRAINING_CATEGORIES
 from server.reports.period import Period
 
 BY = ("area", "team")
@@ -135,27 +135,6 @@ def _household_kind(
     return Source(f'"{table}" {alias} {joins} {AUTHOR}', "a.path", time, "u.team", counts)
 
 
-_URGENT = " OR ".join(f"v.{k}_level = 'urgent'" for k, _ in NEED_AREAS)
-VISITS = _household_kind(
-    VISIT,
-    "v",
-    "v.visited_at",
-    {
-        "households_visited": ("COUNT(DISTINCT v.household)", ALL_FLAGGED),
-        "visits": ("COUNT(*)", ALL_FLAGGED),
-        **{
-            f"need_{k}": (
-                f"COUNT(DISTINCT CASE WHEN v.{k}_level <> 'none' THEN v.household END)",
-                _flagged_when(f"v.{k}_level <> 'none'"),
-            )
-            for k, _ in NEED_AREAS
-        },
-        "urgent": (
-            f"COUNT(DISTINCT CASE WHEN {_URGENT} THEN v.household END)",
-            _flagged_when(f"({_URGENT})"),
-        ),
-    },
-)
 MEDICINES = _household_kind(
     MEDICINE,
     "m",
@@ -285,7 +264,6 @@ VOLUNTEERS = Source(
     until_only=True,
 )
 SOURCES = (
-    VISITS,
     MEDICINES,
     MEDICINE_ITEMS,
     SUPPLIES,
@@ -363,7 +341,8 @@ def _add(into: dict[int, Cells], found: dict[int, Cells]) -> None:
 
 
 async def count(actor: Actor, grouping: Grouping, period: Period) -> tuple[dict[int, Cells], Cells]:
-    """Every count of the entries, follow-ups, activities and accounts: per row, and in all.
+    """Every count of the entries (but visits: ``visit_counts``), follow-ups, activities
+    and accounts: per row, and in all.
 
     Rows per area partition the records, so their sum is the total (except for people
     counted once across areas, counted again as a whole); rows per team do not (two teams

@@ -8,7 +8,7 @@ from typing import Any
 
 from server import scope
 from server.actor import Actor
-from server.reports import breakdowns, counting, people
+from server.reports import breakdowns, counting, people, visit_counts
 from server.reports.counting import REST, Cell, Cells, Grouping
 from server.reports.period import Bucket, Period
 
@@ -58,22 +58,21 @@ async def dashboard(actor: Actor, by: str, area_id: int | None, period: Period) 
     grouping = Grouping(by, place, tuple((a["id"], a["path"]) for a in below))
     if by == "team":
         names = [(t["id"], t["name"]) for t in await scope.report_teams(actor, place)]
-        rest = "(no team)"
     else:
         names = [(a["id"], a["name"]) for a in below]
-        rest = chosen["name"] if chosen else "(other)"
+    buckets = period.buckets()
     rows, total = await counting.count(actor, grouping, period)
+    visited, visited_total, over_time = await visit_counts.visits(actor, grouping, period, buckets)
+    total.update(visited_total)
     attended, attended_total = await people.attendance_counts(actor, grouping, period)
     reached, reached_total = await people.over_target(actor, grouping, period)
     total = {**total, **attended_total, **reached_total}
     if by == "area":
         total.update(await counting.distinct_total(actor, grouping, period))
-    cells = _merge(rows, attended, reached)
+    cells = _merge(rows, visited, attended, reached)
     shown = [Row(i, n, cells.get(i, {})) for i, n in names]
     if any(c.value for c in cells.get(REST, {}).values()):
-        shown.append(Row(REST, rest, cells[REST]))
-    buckets = period.buckets()
-    over_time = await breakdowns.visits_over_time(actor, grouping, period, buckets)
+        shown.append(Row(REST, "", cells[REST]))
     return Dashboard(
         period,
         by,
