@@ -14,7 +14,9 @@ measures, median of 3, as an admin (every area):
 - ``drill``: one village's first page of households not visited in 30 days;
 - ``count(*)``: a plain ``SELECT count(*)`` over the visits, in the same run.
 
-The ratio printed is each query's time over the plain count's.
+Each query is timed first without the coverage index (``visit (household, visited_at)``,
+dropped for the purpose) and then with it, on the same rows. The ratio printed is each
+query's time (with the index) over the plain count's.
 """
 
 from __future__ import annotations
@@ -38,6 +40,8 @@ sys.path.insert(0, str(ROOT))
 from bench.children import run_child  # noqa: E402
 
 BLOCK = 5000
+INDEX_MIGRATION = "doorstep_2026_12_02t02_33_33_357141"
+"""The migration that adds the coverage index (the bench times the queries without it too)."""
 
 
 def main() -> int:
@@ -56,13 +60,14 @@ def main() -> int:
     finally:
         shutil.rmtree(work, ignore_errors=True)
     print(f"{args.households:,} households, {args.visits:,} visits (median of 3)")
-    print(f"{'database':10} {'query':10} {'seconds':>9} {'× count(*)':>11}")
+    print(f"{'database':10} {'query':10} {'no index':>9} {'seconds':>9} {'× count(*)':>11}")
     for result in results:
         base = result["count"]
         for name in ("count", "village", "team", "volunteer", "drill"):
             label = "count(*)" if name == "count" else name
-            seconds = result[name]
-            print(f"{result['database']:10} {label:10} {seconds:9.3f} {seconds / base:11.1f}")
+            seconds, before = result[name], result.get(f"{name}_before")
+            was = f"{before:9.3f}" if before is not None else " " * 9
+            print(f"{result['database']:10} {label:10} {was} {seconds:9.3f} {seconds / base:11.1f}")
     return 0
 
 
@@ -152,18 +157,38 @@ async def _child(args: argparse.Namespace) -> int:
     admin = Actor(0, "bench", "bench", "admin", None, None)
     villages = await service.rows(admin, "village", 30)
     biggest = max(villages, key=lambda r: r.households)
-    result = {
-        "count": await _timed(lambda: fetch('SELECT count(*) AS n FROM "visit"')),
-        "village": await _timed(lambda: service.rows(admin, "village", 30)),
-        "team": await _timed(lambda: service.rows(admin, "team", 30)),
-        "volunteer": await _timed(lambda: service.rows(admin, "volunteer", 30)),
-        "drill": await _timed(
-            lambda: service.households(admin, "village", biggest.id, "stale", 30)
-        ),
+    queries = {
+        "village": lambda: service.rows(admin, "village", 30),
+        "team": lambda: service.rows(admin, "team", 30),
+        "volunteer": lambda: service.rows(admin, "volunteer", 30),
+        "drill": lambda: service.households(admin, "village", biggest.id, "stale", 30),
     }
+    result = {"count": await _timed(lambda: fetch('SELECT count(*) AS n FROM "visit"'))}
+    # The same rows without the coverage index, then with it again, in this one run.
+    await _index(dropped=True)
+    for name, query in queries.items():
+        result[f"{name}_before"] = await _timed(query)
+    await _index(dropped=False)
+    for name, query in queries.items():
+        result[name] = await _timed(query)
     await close_connections()
     print(json.dumps(result))
     return 0
+
+
+async def _index(dropped: bool) -> None:
+    """Drop the coverage index (``visit (household, visited_at)``) or make it again."""
+    import importlib
+
+    from server.db import engine
+
+    migration = importlib.import_module(f"migrations.{INDEX_MIGRATION}")
+    if dropped:
+        await engine().run_ddl("DROP INDEX IF EXISTS visit_household_visited_at")
+    else:
+        for statement in migration.INDEXES:
+            await engine().run_ddl(statement)
+    await engine().run_ddl("ANALYZE")
 
 
 if __name__ == "__main__":

@@ -55,34 +55,28 @@ class Row:
         return round(100 * self.visited / self.households) if self.households else 0
 
 
-_COUNTING = f'FROM "{V}" v JOIN "{E}" e ON e.id = v.entry'
-"""Visits that count: ``chains.latest`` in SQL (the latest entry of a correction chain,
-nothing of a voided one). ``v.voided = {}`` (always False) keeps the arguments in step."""
-
-
-def _visited(household: str) -> str:
-    return (
-        f"EXISTS (SELECT 1 {_COUNTING} WHERE v.household = {household} "
-        "AND e.superseded_by IS NULL AND v.voided = {} AND v.visited_at >= {})"
-    )
-
-
-def _ever(household: str) -> str:
-    return (
-        f"EXISTS (SELECT 1 {_COUNTING} WHERE v.household = {household} "
-        "AND e.superseded_by IS NULL AND v.voided = {})"
-    )
-
+_LAST = (
+    f'(SELECT v.visited_at FROM "{V}" v JOIN "{E}" e ON e.id = v.entry '
+    "WHERE v.household = h.id AND e.superseded_by IS NULL AND v.voided = {} "
+    "ORDER BY v.visited_at DESC LIMIT 1)"
+)
+"""A household's last visit that counts (``chains.latest`` in SQL: the latest entry of a
+correction chain, nothing of a voided one), or NULL. One walk down the index on ``visit
+(household, visited_at)`` from the newest visit, stopping at the first that counts, so a
+page costs one probe per household whatever its number of visits. ``v.voided = {}``
+(always False) keeps the arguments in step."""
 
 _GROUPED = {
+    # key, name, detail (inner), detail (outer), sort
     "village": (
         "a.id",
         "a.name",
-        f'(SELECT t.name FROM "{A}" t WHERE t.id = a.parent)',
+        "a.parent",
+        f'(SELECT t.name FROM "{A}" t WHERE t.id = x.detail)',
         "a.path",
     ),
-    "team": ("t.id", "t.name", "''", "t.name"),
-    "volunteer": ("u.id", "u.display_name", "t.name", "t.name, u.display_name"),
+    "team": ("t.id", "t.name", "''", "x.detail", "t.name"),
+    "volunteer": ("u.id", "u.display_name", "t.name", "x.detail", "t.name"),
 }
 
 
@@ -114,20 +108,20 @@ def _source(grouping: str) -> str:
 
 async def rows(actor: Actor, grouping: str, days: int, place: int | None = None) -> list[Row]:
     """Coverage per village, team or volunteer in ``actor``'s areas (or under ``place``)."""
-    key, name, detail, order = _GROUPED[grouping]
+    key, name, inner, detail, order = _GROUPED[grouping]
     where, args = await _scoped(actor, place)
     source = _source(grouping)
     glue = "" if source.endswith("AND") else "WHERE"
     sql = (
-        f"SELECT {key} AS id, {name} AS name, {detail} AS detail, "
-        "COUNT(DISTINCT h.id) AS households, "
-        f"COUNT(DISTINCT CASE WHEN {_visited('h.id')} THEN h.id END) AS visited, "
-        f"COUNT(DISTINCT CASE WHEN NOT {_ever('h.id')} THEN h.id END) AS never "
-        f"{source} {glue} {where} "
-        f"GROUP BY {key}, {name}, {'a.path, a.parent' if grouping == 'village' else 't.name'} "
-        f"ORDER BY {order}"
+        f"SELECT x.id AS id, x.name AS name, {detail} AS detail, "
+        "COUNT(DISTINCT x.household) AS households, "
+        "COUNT(DISTINCT CASE WHEN x.last >= {} THEN x.household END) AS visited, "
+        "COUNT(DISTINCT CASE WHEN x.last IS NULL THEN x.household END) AS never "
+        f"FROM (SELECT {key} AS id, {name} AS name, {inner} AS detail, {order} AS sort, "
+        f"h.id AS household, {_LAST} AS last {source} {glue} {where}) x "
+        "GROUP BY x.id, x.name, x.detail, x.sort ORDER BY x.sort, x.name"
     )
-    found = await fetch(sql, False, cutoff(days), False, *args)
+    found = await fetch(sql, cutoff(days), False, *args)
     return [
         Row(r["id"], r["name"], r["households"], r["visited"], r["never"], r["detail"] or "")
         for r in found
@@ -161,15 +155,13 @@ async def households(
     of = {"village": "a.id", "team": "t.id", "volunteer": "u.id"}[grouping]
     source = _source(grouping)
     glue = "" if source.endswith("AND") else "WHERE"
-    state_sql = f"NOT {_ever('h.id')}" if state == "never" else f"NOT {_visited('h.id')}"
-    state_args: list[Any] = [False] if state == "never" else [False, cutoff(days)]
+    wanted = "x.last_visit IS NULL" if state == "never" else "x.last_visit < {}"
+    state_args: list[Any] = [] if state == "never" else [cutoff(days)]
     sql = (
-        "SELECT DISTINCT h.id AS id, h.head_name AS head_name, h.code AS code, "
-        "a.name AS village, "
-        f"(SELECT MAX(v.visited_at) {_COUNTING} WHERE v.household = h.id "
-        "AND e.superseded_by IS NULL AND v.voided = {}) "
-        f"AS last_visit {source} {glue} {where} AND {of} = {{}} AND h.id > {{}} "
-        f"AND {state_sql} ORDER BY h.id LIMIT {PAGE + 1}"
+        "SELECT x.* FROM (SELECT DISTINCT h.id AS id, h.head_name AS head_name, "
+        f"h.code AS code, a.name AS village, {_LAST} AS last_visit "
+        f"{source} {glue} {where} AND {of} = {{}} AND h.id > {{}}) x "
+        f"WHERE (x.last_visit IS NULL OR {wanted}) ORDER BY x.id LIMIT {PAGE + 1}"
     )
     found = [
         {**row, "last_visit": _as_time(row["last_visit"])}
