@@ -147,8 +147,11 @@ class LiveServer:
         """The code it runs; a copy of the project plays a new deploy on the same port."""
 
     def env_for(self, env) -> dict[str, str]:
-        """The environment it runs with, from the tests' own ``env``."""
-        return {**env, "PUBLIC_ORIGIN": self.url, "MIGRATE_ON_START": "0"}
+        """The environment it runs with, from the tests' own ``env`` (without the name of
+        the test pytest is running: it changes with every test, and a changed environment
+        starts a new process)."""
+        kept = {k: v for k, v in env.items() if k != "PYTEST_CURRENT_TEST"}
+        return {**kept, "PUBLIC_ORIGIN": self.url, "MIGRATE_ON_START": "0"}
 
     def start(self) -> None:
         """Start and wait until it answers."""
