@@ -56,15 +56,16 @@ class Row:
 
 
 _LAST = (
-    f'(SELECT v.visited_at FROM "{V}" v JOIN "{E}" e ON e.id = v.entry '
-    "WHERE v.household = h.id AND e.superseded_by IS NULL AND v.voided = {} "
+    f'(SELECT v.visited_at FROM "{V}" v WHERE v.household = h.id AND v.voided = {{}} '
+    f'AND v.entry NOT IN (SELECT e.id FROM "{E}" e WHERE e.superseded_by IS NOT NULL) '
     "ORDER BY v.visited_at DESC LIMIT 1)"
 )
 """A household's last visit that counts (``chains.latest`` in SQL: the latest entry of a
 correction chain, nothing of a voided one), or NULL. One walk down the index on ``visit
 (household, visited_at)`` from the newest visit, stopping at the first that counts, so a
-page costs one probe per household whatever its number of visits. ``v.voided = {}``
-(always False) keeps the arguments in step."""
+page costs one probe per household whatever its number of visits. The entries replaced by
+a correction (few; through ``entry.superseded_by``'s index) are read once per query, not
+looked up for every visit. ``v.voided = {}`` (always False) keeps the arguments in step."""
 
 _GROUPED = {
     # key, name, detail (inner), detail (outer), sort
