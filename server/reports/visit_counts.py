@@ -70,10 +70,12 @@ def _per_household(grouping: Grouping, cuts: int) -> str:
         f'FROM "{VISIT}" x WHERE x.entry NOT IN ({SUPERSEDED_IDS}) '
         "AND x.visited_at >= {} AND x.visited_at < {}"
     )
+    # ``+``: SQLite would otherwise walk visit's household index for the GROUP BY, one
+    # random read per visit (65 s over a million visits instead of a scan and a sort).
     return (
-        f"SELECT v.household AS household, {team} AS team, COUNT(*) AS n, "
+        f"SELECT +v.household AS household, {team} AS team, COUNT(*) AS n, "
         f"SUM(v.fl) AS f, {marks}{before} FROM ({visits}) v {join} "
-        f"GROUP BY v.household{by}"
+        f"GROUP BY +v.household{by}"
     )
 
 
