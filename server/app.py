@@ -35,7 +35,9 @@ from server.coverage.controllers import CoverageController
 from server.entries.controllers import VisitController
 from server.entries.delivery_controllers import DeliveryController, GroupHandoutController
 from server.exports.controllers import ListExportController
+from server.exports.job_controllers import ExportJobController
 from server.exports.report_controllers import ReportController
+from server.exports.worker import ExportWorker
 from server.followups.controllers import FollowUpController
 from server.households.controllers import HouseholdController, HouseholdEditController
 from server.notices.controllers import InboxController, NoticeAdminController
@@ -66,6 +68,7 @@ def create_app(settings: Settings | None = None) -> protocol.App:
         engine.engine.globals.update(web.template_globals(settings))
 
     worker = Worker(settings)
+    exporter = ExportWorker(settings)
     templates = TemplateConfig(
         directory=ROOT / "web" / "templates",
         engine=JinjaTemplateEngine,
@@ -83,6 +86,7 @@ def create_app(settings: Settings | None = None) -> protocol.App:
             AuditController,
             ListExportController,
             ReportController,
+            ExportJobController,
             HouseholdEditController,
             VisitController,
             DeliveryController,
@@ -147,8 +151,8 @@ def create_app(settings: Settings | None = None) -> protocol.App:
             path="/schema",
             render_plugins=schema_page.render_plugins(),
         ),
-        on_startup=[db.open_connections, worker.start],
-        on_shutdown=[worker.stop, db.close_connections],
+        on_startup=[db.open_connections, worker.start, exporter.start],
+        on_shutdown=[exporter.stop, worker.stop, db.close_connections],
     )
     app.state.settings = settings
     return app

@@ -26,6 +26,7 @@ from server.entries.kinds.supply_handout import SupplyHandout, SupplyHandoutItem
 from server.entries.kinds.training_count import TrainingCount, TrainingTrainee
 from server.entries.kinds.visit import Visit
 from server.entries.tables import Entry, EntryReceipt
+from server.exports.tables import ExportJob
 from server.followups.tables import FollowUp, FollowUpNote
 from server.households.tables import Household, HouseholdVersion, Member
 from server.notices.tables import Notice, NoticeRecipient
@@ -88,6 +89,7 @@ APP_CONFIG = AppConfig(
         SupplyHandout,
         SupplyHandoutItem,
         Purchase,
+        ExportJob,
     ],
     migration_dependencies=[],
     commands=[],

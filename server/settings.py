@@ -105,6 +105,9 @@ class Settings:
     """Column names of the service-hours export by field (``SERVICE_HOURS_COLUMNS``: a JSON
     object, or the path of a file holding one), to match the national system's import;
     a field not named keeps its Chinese name."""
+    export_inline_rows: int = 20_000
+    """An .xlsx export of more rows than this is written in the background (a job with a
+    progress page and a download) instead of inside its request; 0: always."""
     extra: dict[str, str] = field(default_factory=dict)
     """Unused settings kept for diagnostics."""
 
@@ -164,5 +167,6 @@ class Settings:
             sms_daily_cap=int(env.get("SMS_DAILY_CAP") or 3),
             password_memory_kib=int(env.get("PASSWORD_MEMORY_KIB") or 65536),
             password_time_cost=int(env.get("PASSWORD_TIME_COST") or 3),
+            export_inline_rows=int(env.get("EXPORT_INLINE_ROWS") or 20_000),
             service_hours_columns=_column_names(env.get("SERVICE_HOURS_COLUMNS") or ""),
         )

@@ -1,11 +1,15 @@
 """导出: every list, the programme report and service hours as .csv and .xlsx.
 
 Each export carries the filters of the page it is linked from, reads that page's own
-service query, and is audited (who, what, filters, format) before it is written.
+service query (``builders``), and is audited (who, what, filters, format) before it is
+written. A CSV streams; a workbook of more than ``EXPORT_INLINE_ROWS`` rows becomes a
+background job (``/exports/jobs/<id>``), since openpyxl needs minutes for a million rows.
 """
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import AsyncIterator, Sequence
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -13,19 +17,14 @@ from litestar import Controller, Request, get
 from litestar.connection import ASGIConnection
 from litestar.di import NamedDependency
 from litestar.exceptions import PermissionDeniedException
-from litestar.response import File, Stream
+from litestar.response import File, Redirect, Stream
 
 from server.actor import Actor
 from server.audit import service as audit
-from server.coverage import service as coverage
-from server.coverage.controllers import _days as coverage_days
-from server.exports import lists
+from server.exports import jobs
+from server.exports.builders import BUILDERS, Built
 from server.exports.responses import csv_download, xlsx_download
 from server.exports.writer import Sheet, csv_chunks, xlsx_file
-from server.followups import service as followups
-from server.followups.controllers import AREAS
-from server.forms import int_or_none
-from server.review import filters as review_filters
 from server.settings import Settings
 from server.web import language_of
 
@@ -42,21 +41,58 @@ def file_format(request: Request) -> str:
     return "xlsx" if request.url.path.endswith(".xlsx") else "csv"
 
 
+async def _replay(rows: list[Sequence[Any]]) -> AsyncIterator[Sequence[Any]]:
+    for row in rows:
+        yield row
+
+
+async def _read_within(sheets: list[Sheet], limit: int) -> list[Sheet] | None:
+    """The sheets with their rows read, or None once they hold more than ``limit`` rows."""
+    read, total = [], 0
+    for sheet in sheets:
+        rows: list[Sequence[Any]] = []
+        async for row in sheet.rows:
+            total += 1
+            if total > limit:
+                closing = getattr(sheet.rows, "aclose", None)
+                if closing is not None:
+                    await closing()
+                return None
+            rows.append(row)
+        read.append(dataclasses.replace(sheet, rows=_replay(rows)))
+    return read
+
+
 async def send(
     request: Request[Actor, str, object],
     settings: Settings,
     what: str,
-    filters: dict[str, Any],
-    sheets: list[Sheet],
-) -> Stream | File:
-    """Audit the export, then write it: a CSV holds the first sheet, a workbook all."""
+    built: Built,
+) -> Stream | File | Redirect:
+    """Audit the export, then write it: a CSV holds the first sheet, a workbook all; a
+    workbook too large to write in a request is queued and its progress page opened."""
     chosen = file_format(request)
-    await audit.record_export(request.user, what, filters, chosen)
+    await audit.record_export(request.user, what, built.filters, chosen)
     language, zone = language_of(request), ZoneInfo(settings.time_zone)
     if chosen == "csv":
-        first = sheets[0]
+        first = built.sheets[0]
         return csv_download(csv_chunks(first.columns, first.rows, language, zone), what)
-    return xlsx_download(await xlsx_file(sheets, language, zone), what)
+    limit = settings.export_inline_rows
+    sheets = await _read_within(built.sheets, limit) if limit > 0 else None
+    if sheets is not None:
+        return xlsx_download(await xlsx_file(sheets, language, zone), what)
+    query = dict(request.query_params.items())
+    job = await jobs.ask(request.user, what, query, built.filters, language)
+    jobs.wake()
+    return Redirect(f"/exports/jobs/{job}", status_code=303)
+
+
+async def build(request: Request[Actor, str, object], settings: Settings, what: str) -> Built:
+    """The export ``what`` as the request asks for it (a list export cannot be refused)."""
+    query = dict(request.query_params.items())
+    built = await BUILDERS[what](request.user, query, settings, language_of(request))
+    assert isinstance(built, Built)
+    return built
 
 
 class ListExportController(Controller):
@@ -68,36 +104,22 @@ class ListExportController(Controller):
     @get(["/review.csv", "/review.xlsx"])
     async def review(
         self, request: Request[Actor, str, object], settings: NamedDependency[Settings]
-    ) -> Stream | File:
+    ) -> Stream | File | Redirect:
         """The review list (every page), or the flagged queue with ``flagged=1``."""
-        query = request.query_params
-        wanted = review_filters.parse(query, ZoneInfo(settings.time_zone))
-        shown = review_filters.shown(query)
-        sheet = lists.review_sheet(request.user, wanted, language_of(request))
-        return await send(request, settings, "review", shown, [sheet])
+        return await send(request, settings, "review", await build(request, settings, "review"))
 
     @get(["/followups.csv", "/followups.xlsx"])
     async def followups(
         self, request: Request[Actor, str, object], settings: NamedDependency[Settings]
-    ) -> Stream | File:
+    ) -> Stream | File | Redirect:
         """The follow-up queue, open (the default) or closed, by need area and place."""
-        query = request.query_params
-        status = "closed" if query.get("status") == "closed" else "open"
-        area = query.get("area", "") if query.get("area", "") in AREAS else ""
-        wanted = followups.QueueFilter(status, area, int_or_none(query.get("place")))
-        sheet = lists.follow_up_sheet(request.user, wanted, language_of(request))
-        filters = {"status": status, "area": area, "place": wanted.place or ""}
-        return await send(request, settings, "followups", filters, [sheet])
+        built = await build(request, settings, "followups")
+        return await send(request, settings, "followups", built)
 
     @get(["/coverage.csv", "/coverage.xlsx"])
     async def coverage(
         self, request: Request[Actor, str, object], settings: NamedDependency[Settings]
-    ) -> Stream | File:
+    ) -> Stream | File | Redirect:
         """户户走到 per village, team or volunteer for the page's period and place."""
-        query = request.query_params
-        grouping = query.get("by") if query.get("by") in coverage.GROUPINGS else "village"
-        days = coverage_days(query.get("days"))
-        place = int_or_none(query.get("place"))
-        sheet = lists.coverage_sheet(request.user, grouping, days, place)
-        filters = {"by": grouping, "days": days, "place": place or ""}
-        return await send(request, settings, "coverage", filters, [sheet])
+        built = await build(request, settings, "coverage")
+        return await send(request, settings, "coverage", built)

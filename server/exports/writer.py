@@ -9,12 +9,14 @@ local time zone, and a total row under the columns that add up.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import csv
 import datetime as dt
 import io
 import json
 import tempfile
-from collections.abc import AsyncIterable, AsyncIterator, Sequence
+from collections.abc import AsyncIterable, AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 from zoneinfo import ZoneInfo
@@ -217,15 +219,79 @@ def _letter(position: int) -> str:
     return letters
 
 
+BATCH = 500
+"""Rows handed to the writing thread at a time."""
+
+Progress = Callable[[int], Awaitable[None]]
+
+
+def _append_all(writer: _SheetWriter, rows: list[Sequence[Any]]) -> None:
+    for row in rows:
+        writer.append(row)
+
+
+async def xlsx_write(
+    sheets: Sequence[Sheet],
+    language: str,
+    zone: ZoneInfo,
+    path: str,
+    progress: Progress | None = None,
+) -> int:
+    """Write the workbook to ``path``; the rows written.
+
+    openpyxl is CPU-bound, so it runs in a thread, a batch at a time, while the loop
+    reads the next batch from the database: the loop is never held by the writing.
+    ``progress`` hears the rows written after every batch.
+    """
+    book = Workbook(write_only=True)
+    pending: asyncio.Future | None = None
+    try:
+        written = 0
+        for sheet in sheets:
+            writer = _SheetWriter(book, sheet, language, zone)
+            pending, in_hand = None, 0
+            batch: list[Sequence[Any]] = []
+            async for row in sheet.rows:
+                batch.append(row)
+                if len(batch) < BATCH:
+                    continue
+                if pending is not None:
+                    await pending
+                    written += in_hand
+                    if progress:
+                        await progress(written)
+                pending = asyncio.ensure_future(asyncio.to_thread(_append_all, writer, batch))
+                in_hand, batch = len(batch), []
+            if pending is not None:
+                await pending
+                written += in_hand
+            pending = None
+            await asyncio.to_thread(_append_all, writer, batch)
+            written += len(batch)
+            writer.close(language)
+            if progress:
+                await progress(written)
+        await asyncio.to_thread(book.save, path)
+        return written
+    except BaseException:
+        await _abandon(book, pending)
+        raise
+
+
+async def _abandon(book: Workbook, pending: asyncio.Future | None) -> None:
+    """Close a workbook given up half-way (a failure, a stop), once its thread is done
+    with it: openpyxl's sheets hold open streams that complain when collected unclosed."""
+    if pending is not None:
+        with contextlib.suppress(BaseException):
+            await pending
+    for sheet in book.worksheets:
+        with contextlib.suppress(Exception):
+            sheet.close()
+
+
 async def xlsx_file(sheets: Sequence[Sheet], language: str, zone: ZoneInfo) -> str:
     """The workbook written to a temporary file; its path (the caller sends and deletes it)."""
-    book = Workbook(write_only=True)
-    for sheet in sheets:
-        writer = _SheetWriter(book, sheet, language, zone)
-        async for row in sheet.rows:
-            writer.append(row)
-        writer.close(language)
     handle = tempfile.NamedTemporaryFile(suffix=".xlsx", delete=False)  # noqa: SIM115
     handle.close()
-    book.save(handle.name)
+    await xlsx_write(sheets, language, zone, handle.name)
     return handle.name
