@@ -75,12 +75,16 @@ def test_a_small_export_is_still_answered_at_once(app_as, place):
     assert response.status_code == 200 and response.content.startswith(b"PK")
 
 
-def test_every_report_workbook_can_become_a_job(app_as, place):
+def test_every_workbook_export_can_become_a_job(app_as, place):
     coord = app_as("coord", export_inline_rows=0)
     location = _job_page(coord, "/reports/report.xlsx?period=this_year")
     _until(coord, location, "done")
     assert "走访" in sheets(coord.get(f"{location}/file"))
-    for path in ("/reports/hours.xlsx?period=this_year", "/exports/followups.xlsx"):
+    for path in (
+        "/reports/hours.xlsx?period=this_year",
+        "/exports/followups.xlsx",
+        "/audit/export.xlsx",
+    ):
         _until(coord, _job_page(coord, path), "done")
 
 

@@ -2,46 +2,22 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 from litestar import Controller, Request, get
 from litestar.di import NamedDependency
-from litestar.response import File, Stream, Template
+from litestar.response import File, Redirect, Stream, Template
 
 from server.actor import Actor
 from server.audit import search
 from server.exports import audit_log as export
-from server.exports.responses import csv_download, xlsx_download
+from server.exports.builders import BUILDERS, Built
+from server.exports.controllers import send
+from server.exports.responses import csv_download
 from server.forms import int_or_none
 from server.settings import Settings
 from server.web import coordinators_only, language_of
-
-FIELDS = ("who", "what", "record", "record_id", "since", "until")
-
-
-def _day(value: str, zone: ZoneInfo, shift: int = 0) -> dt.datetime | None:
-    try:
-        day = dt.date.fromisoformat(value)
-    except ValueError:
-        return None
-    if not 1900 <= day.year <= 2999:
-        return None
-    return dt.datetime.combine(day + dt.timedelta(days=shift), dt.time(), zone).astimezone(dt.UTC)
-
-
-def _filter(request: Request, zone: ZoneInfo) -> tuple[search.AuditFilter, dict[str, str]]:
-    shown = {name: request.query_params.get(name, "").strip()[:100] for name in FIELDS}
-    wanted = search.AuditFilter(
-        who=shown["who"],
-        what=shown["what"],
-        record=shown["record"],
-        record_id=shown["record_id"][:64],
-        since=_day(shown["since"], zone),
-        until=_day(shown["until"], zone, shift=1),
-    )
-    return wanted, shown
 
 
 class AuditController(Controller):
@@ -55,7 +31,7 @@ class AuditController(Controller):
         self, request: Request[Actor, str, object], settings: NamedDependency[Settings]
     ) -> Template:
         """Matching rows, newest first, a page at a time."""
-        wanted, shown = _filter(request, ZoneInfo(settings.time_zone))
+        wanted, shown = search.audit_filter(request.query_params, ZoneInfo(settings.time_zone))
         before = int_or_none(request.query_params.get("before")) or search.LAST
         rows, next_before = await search.page(
             request.user, wanted, min(max(before, 1), search.LAST)
@@ -70,7 +46,7 @@ class AuditController(Controller):
     ) -> Stream:
         """The matching rows as CSV (UTF-8 with BOM), streamed; the export is audited."""
         zone = ZoneInfo(settings.time_zone)
-        wanted, _ = _filter(request, zone)
+        wanted, _ = search.audit_filter(request.query_params, zone)
         await export.record_export(request.user, wanted, "csv")
         chunks = export.csv_chunks_of(request.user, wanted, language_of(request), zone)
         return csv_download(chunks, "audit")
@@ -78,10 +54,9 @@ class AuditController(Controller):
     @get("/export.xlsx")
     async def export_xlsx(
         self, request: Request[Actor, str, object], settings: NamedDependency[Settings]
-    ) -> File:
-        """The matching rows as an Excel workbook; the export is audited."""
-        zone = ZoneInfo(settings.time_zone)
-        wanted, _ = _filter(request, zone)
-        await export.record_export(request.user, wanted, "xlsx")
-        path = await export.xlsx_file_of(request.user, wanted, language_of(request), zone)
-        return xlsx_download(path, "audit")
+    ) -> File | Redirect:
+        """The matching rows as an Excel workbook (a background job when large); audited."""
+        query = dict(request.query_params.items())
+        built = await BUILDERS["audit"](request.user, query, settings, language_of(request))
+        assert isinstance(built, Built)
+        return await send(request, settings, "audit", built)

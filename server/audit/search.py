@@ -9,9 +9,10 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import operator
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from server import scope
 from server.actor import Actor
@@ -104,3 +105,30 @@ async def every_row(actor: Actor, wanted: AuditFilter) -> AsyncIterator[dict[str
         if len(rows) < CHUNK:
             return
         before = rows[-1]["id"]
+
+
+FIELDS = ("who", "what", "record", "record_id", "since", "until")
+
+
+def _day(value: str, zone: ZoneInfo, shift: int = 0) -> dt.datetime | None:
+    try:
+        day = dt.date.fromisoformat(value)
+    except ValueError:
+        return None
+    if not 1900 <= day.year <= 2999:
+        return None
+    return dt.datetime.combine(day + dt.timedelta(days=shift), dt.time(), zone).astimezone(dt.UTC)
+
+
+def audit_filter(query: Mapping[str, str], zone: ZoneInfo) -> tuple[AuditFilter, dict[str, str]]:
+    """What the page (or an export of it) asks for, and its fields as shown."""
+    shown = {name: query.get(name, "").strip()[:100] for name in FIELDS}
+    wanted = AuditFilter(
+        who=shown["who"],
+        what=shown["what"],
+        record=shown["record"],
+        record_id=shown["record_id"][:64],
+        since=_day(shown["since"], zone),
+        until=_day(shown["until"], zone, shift=1),
+    )
+    return wanted, shown

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 from server.actor import Actor
 from server.audit import service as audit
 from server.audit.search import AuditFilter, every_row
-from server.exports.writer import Column, Sheet, csv_chunks, xlsx_file
+from server.exports.writer import Column, Sheet, csv_chunks
 from server.i18n import N_
 
 COLUMNS = (
@@ -51,7 +51,6 @@ def csv_chunks_of(
     return csv_chunks(COLUMNS, _rows(actor, wanted), language, zone)
 
 
-async def xlsx_file_of(actor: Actor, wanted: AuditFilter, language: str, zone: ZoneInfo) -> str:
-    """The matching rows as a workbook in a temporary file (the caller sends and deletes it)."""
-    sheet = Sheet(N_("Audit log"), COLUMNS, _rows(actor, wanted), widths={6: 40, 7: 40})
-    return await xlsx_file([sheet], language, zone)
+def sheet_of(actor: Actor, wanted: AuditFilter) -> Sheet:
+    """The matching rows as a workbook's sheet."""
+    return Sheet(N_("Audit log"), COLUMNS, _rows(actor, wanted), widths={6: 40, 7: 40})

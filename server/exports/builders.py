@@ -12,9 +12,10 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from server.actor import Actor
+from server.audit.search import audit_filter
 from server.coverage import service as coverage
 from server.coverage.controllers import _days as coverage_days
-from server.exports import hours, lists, periods, programmes
+from server.exports import audit_log, hours, lists, periods, programmes
 from server.exports.writer import Sheet
 from server.followups import service as followups
 from server.followups.controllers import AREAS
@@ -106,11 +107,18 @@ async def service_hours(actor: Actor, query: Mapping[str, str], settings: Settin
     return Built(filters, [hours.sheet(asked)])
 
 
+async def audit(actor: Actor, query: Mapping[str, str], settings: Settings, language: str):
+    """审计: the audit rows the reader may see that match the page's search."""
+    wanted, _ = audit_filter(query, ZoneInfo(settings.time_zone))
+    return Built(wanted.as_dict(), [audit_log.sheet_of(actor, wanted)])
+
+
 BUILDERS: dict[str, Builder] = {
     "review": review,
     "followups": follow_ups,
     "coverage": coverage_list,
     "report": report,
     "hours": service_hours,
+    "audit": audit,
 }
 """Every export a background job can write, by the name its audit row carries."""

@@ -31,6 +31,7 @@ TITLES = {
     "coverage": N_("Coverage"),
     "report": N_("Reports"),
     "hours": N_("Volunteer service hours"),
+    "audit": N_("Audit log"),
 }
 
 
