@@ -118,11 +118,15 @@ async def failed(job_id: int, code: str) -> None:
 async def fail_abandoned() -> int:
     """Fail the running jobs whose process stopped beating; how many."""
     at = now()
+    stale = (ExportJob.status == "running") & (ExportJob.heartbeat_at < at - STALE)
+    # A look first: most passes find none, and need no writer (SQLite has one).
+    if not await ExportJob.exists().where(stale):
+        return 0
     rows = (
         await ExportJob.update(
             {ExportJob.status: "failed", ExportJob.error: "interrupted", ExportJob.finished_at: at}
         )
-        .where((ExportJob.status == "running") & (ExportJob.heartbeat_at < at - STALE))
+        .where(stale)
         .returning(ExportJob.id)
     )
     return len(rows)

@@ -265,13 +265,15 @@ async def xlsx_write(
             if pending is not None:
                 await pending
                 written += in_hand
-            pending = None
-            await asyncio.to_thread(_append_all, writer, batch)
+            # Every hand-off is kept in ``pending``: a stop must wait for the thread.
+            pending = asyncio.ensure_future(asyncio.to_thread(_append_all, writer, batch))
+            await pending
             written += len(batch)
             writer.close(language)
             if progress:
                 await progress(written)
-        await asyncio.to_thread(book.save, path)
+        pending = asyncio.ensure_future(asyncio.to_thread(book.save, path))
+        await pending
         return written
     except BaseException:
         await _abandon(book, pending)
