@@ -59,4 +59,4 @@ class AuditController(Controller):
         query = dict(request.query_params.items())
         built = await BUILDERS["audit"](request.user, query, settings, language_of(request))
         assert isinstance(built, Built)
-        return await send(request, settings, "audit", built)
+        return await send(request, settings, "audit", built.filters, built.sheets)

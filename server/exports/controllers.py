@@ -67,22 +67,27 @@ async def send(
     request: Request[Actor, str, object],
     settings: Settings,
     what: str,
-    built: Built,
+    filters: dict[str, Any],
+    sheets: list[Sheet],
 ) -> Stream | File | Redirect:
     """Audit the export, then write it: a CSV holds the first sheet, a workbook all; a
-    workbook too large to write in a request is queued and its progress page opened."""
+    workbook too large to write in a request is queued (when a job can rebuild ``what``
+    from the query, ``builders.BUILDERS``) and its progress page opened."""
     chosen = file_format(request)
-    await audit.record_export(request.user, what, built.filters, chosen)
+    await audit.record_export(request.user, what, filters, chosen)
     language, zone = language_of(request), ZoneInfo(settings.time_zone)
     if chosen == "csv":
-        first = built.sheets[0]
+        first = sheets[0]
         return csv_download(csv_chunks(first.columns, first.rows, language, zone), what)
     limit = settings.export_inline_rows
-    sheets = await _read_within(built.sheets, limit) if limit > 0 else None
-    if sheets is not None:
-        return xlsx_download(await xlsx_file(sheets, language, zone), what)
+    if what not in BUILDERS:
+        read: list[Sheet] | None = sheets
+    else:
+        read = await _read_within(sheets, limit) if limit > 0 else None
+    if read is not None:
+        return xlsx_download(await xlsx_file(read, language, zone), what)
     query = dict(request.query_params.items())
-    job = await jobs.ask(request.user, what, query, built.filters, language)
+    job = await jobs.ask(request.user, what, query, filters, language)
     jobs.wake()
     return Redirect(f"/exports/jobs/{job}", status_code=303)
 
@@ -106,7 +111,8 @@ class ListExportController(Controller):
         self, request: Request[Actor, str, object], settings: NamedDependency[Settings]
     ) -> Stream | File | Redirect:
         """The review list (every page), or the flagged queue with ``flagged=1``."""
-        return await send(request, settings, "review", await build(request, settings, "review"))
+        built = await build(request, settings, "review")
+        return await send(request, settings, "review", built.filters, built.sheets)
 
     @get(["/followups.csv", "/followups.xlsx"])
     async def followups(
@@ -114,7 +120,7 @@ class ListExportController(Controller):
     ) -> Stream | File | Redirect:
         """The follow-up queue, open (the default) or closed, by need area and place."""
         built = await build(request, settings, "followups")
-        return await send(request, settings, "followups", built)
+        return await send(request, settings, "followups", built.filters, built.sheets)
 
     @get(["/coverage.csv", "/coverage.xlsx"])
     async def coverage(
@@ -122,4 +128,4 @@ class ListExportController(Controller):
     ) -> Stream | File | Redirect:
         """户户走到 per village, team or volunteer for the page's period and place."""
         built = await build(request, settings, "coverage")
-        return await send(request, settings, "coverage", built)
+        return await send(request, settings, "coverage", built.filters, built.sheets)

@@ -35,7 +35,7 @@ async def _export(
     if isinstance(built, str):
         message = refusal(request, built, periods.MESSAGES)
         return await _form(request, report_fields(query), message)
-    return await send(request, settings, what, built)
+    return await send(request, settings, what, built.filters, built.sheets)
 
 
 class ReportController(Controller):
