@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 from babel.messages.pofile import read_po
 
 from scripts.update_catalogues import extract
@@ -34,6 +36,13 @@ def test_placeholders_survive_translation():
 
     for message, translation in _catalogue("zh_CN").items():
         assert set(re.findall(r"{\w+}", message)) == set(re.findall(r"{\w+}", translation)), message
+
+
+def test_the_chinese_table_names_each_message_once():
+    # scripts/translate_zh.py keeps the last row of a message: an earlier one is dead text.
+    table = ROOT / "server" / "locale" / "zh_CN.tsv"
+    ids = Counter(line.split("\t", 1)[0] for line in table.read_text().splitlines() if "\t" in line)
+    assert sorted(i for i, n in ids.items() if n > 1) == []
 
 
 def test_accept_language_picks_the_best_supported_language():

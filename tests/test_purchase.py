@@ -105,3 +105,12 @@ def test_a_correction_replaces_a_purchase_and_its_new_product_is_checked(vol1, d
         (products["绿茶"], 1250),
         (products["蜂蜜"], 3000),
     ]
+
+
+def test_the_household_page_offers_buying_and_names_a_purchase_by_its_programme(vol1, db):
+    [household, *_] = db(household_ids_of, "vol1")
+    tea = next(iter(db(item_ids, "products").values()))
+    push_results(vol1, [purchase_entry(household, tea)])
+    page = vol1.get(f"/households/{household}").text
+    assert f'<a class="button" href="/households/{household}/purchase">购买</a>' in page
+    assert '<p class="kind-label"><strong>消费扶贫购买</strong>' in page
