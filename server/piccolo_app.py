@@ -19,6 +19,7 @@ from server.catalogues.tables import CatalogueItem
 from server.conflicts.tables import HouseholdFlag
 from server.entries.kinds.check_in import CheckIn
 from server.entries.kinds.check_out import CheckOut
+from server.entries.kinds.household_patch import HouseholdPatch
 from server.entries.kinds.medicine_delivery import MedicineDelivery, MedicineDeliveryItem
 from server.entries.kinds.notice_read import NoticeRead
 from server.entries.kinds.purchase import Purchase
@@ -90,6 +91,7 @@ APP_CONFIG = AppConfig(
         SupplyHandoutItem,
         Purchase,
         ExportJob,
+        HouseholdPatch,
     ],
     migration_dependencies=[],
     commands=[],

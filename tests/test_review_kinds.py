@@ -11,7 +11,15 @@ import pytest
 
 from tests.activity_helpers import signup_entry
 from tests.admin_helpers import account_id, area_id, team_id
-from tests.builders import RECORDED_AT, correction_entry, jpeg_bytes, listed, push_results, put_file
+from tests.builders import (
+    RECORDED_AT,
+    correction_entry,
+    jpeg_bytes,
+    listed,
+    patch_entry,
+    push_results,
+    put_file,
+)
 from tests.catalogue_helpers import (
     item_ids,
     medicine_entry,
@@ -26,7 +34,7 @@ from tests.support import ORIGIN
 
 SCHOOL = {"place": "华家河村小学", "people": 32, "description": "留守儿童"}
 DELIVERED = RECORDED_AT[:10]
-"""The local day the built deliveries, handouts and purchases took place."""
+"""The local day the built deliveries, handouts, purchases and household edits took place."""
 TRAINING_DAY = "2026-12-20"
 """The day of the team's training (``team_activity``)."""
 
@@ -57,6 +65,7 @@ def sent(as_user, db, vol1):
         "supply_handout": handout,
         "group_handout": supply_entry(None, supplies["写字本"], group=SCHOOL),
         "purchase": purchase_entry(household, next(iter(products.values()))),
+        "household_patch": patch_entry(household, 1, phone="13900000001"),
         "activity_signup": signup_entry(activity),
         "check_in": mark("check_in", activity, local("2026-12-20T09:05")),
         "check_out": mark("check_out", activity, local("2026-12-20T11:20")),

@@ -4,8 +4,8 @@ The query parameters (the dashboard links its cells with them; an export of a li
 the same ones):
 
 - ``kind``: one entry kind (``visit``, ``medicine_delivery``, ``supply_handout``,
-  ``purchase``, ``check_in``, ``check_out``, ``activity_signup``, ``training_count``);
-  empty or unknown: every kind;
+  ``purchase``, ``household_patch``, ``check_in``, ``check_out``, ``activity_signup``,
+  ``training_count``); empty or unknown: every kind;
 - ``area``: an area id (county, township or village): entries whose household or
   activity lies in it or under it; an area outside the coordinator's own matches nothing
   (``place`` is the older name, still read);
@@ -13,7 +13,8 @@ the same ones):
 - ``volunteer``: an account id: entries recorded by that account;
 - ``from``, ``to``: local dates (YYYY-MM-DD, the ``TIME_ZONE`` setting's days), both
   included, tested against when the event took place (a visit's ``visited_at``, a
-  delivery's ``delivered_at``, a training's start; a sign-up when it reached the server)
+  delivery's ``delivered_at``, a household edit's ``recorded_at``, a training's start; a
+  sign-up when it reached the server)
   (``since``, ``until`` are the older names, still read);
 - ``flagged``: ``1`` for flagged entries only (pairing ended, an edit conflict, a
   check-in out of its window or place, a waiting list);

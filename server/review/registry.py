@@ -10,8 +10,9 @@ belongs to the household's village, one to a group to its volunteer's team's are
 Every kind a phone or a form stores for a coordinator to look at is listed; a
 ``correction`` writes its new values into the rows of the kind it corrects, so it is
 seen there (and in the chain of the entry it corrects), never as a kind of its own. A
-``notice_read`` is nothing to review; a ``household_patch`` writes no row with its
-entry (its conflicts have their own page, 冲突).
+``notice_read`` is nothing to review. A ``household_patch`` is read from its own row
+(household and time); what it changed is in its body and the household's versions, and
+its conflicts also have their own page, 冲突.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from piccolo.table import Table
 from server.activities.tables import ActivitySignup
 from server.entries.kinds.check_in import CheckIn
 from server.entries.kinds.check_out import CheckOut
+from server.entries.kinds.household_patch import HouseholdPatch
 from server.entries.kinds.medicine_delivery import MedicineDelivery
 from server.entries.kinds.purchase import Purchase
 from server.entries.kinds.supply_handout import SupplyHandout
@@ -108,6 +110,9 @@ SOURCES = (
         lambda: SupplyHandout.household.is_null(),
     ),
     _household("purchase", N_("Purchase"), Purchase, lambda: Purchase.bought_at),
+    _household(
+        "household_patch", N_("Household edit"), HouseholdPatch, lambda: HouseholdPatch.edited_at
+    ),
     _activity("check_in", N_("Check-in"), CheckIn, lambda: CheckIn.at),
     _activity("check_out", N_("Check-out"), CheckOut, lambda: CheckOut.at),
     # A sign-up happens when it reaches the server: that decides its place in the queue.

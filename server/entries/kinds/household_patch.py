@@ -4,17 +4,23 @@ The phone sends only the fields it changed and the ``base_version`` it saw.
 The patch is applied in arrival order through the one versioned path
 (``households.change.apply_household_change``); it comes back as ``conflict``
 (stored, applied, flagged for a coordinator) only when another device or a
-coordinator changed the household since ``base_version``.
+coordinator changed the household since ``base_version``. Each accepted patch also
+writes a ``household_patch`` row (its household and when it was saved), which the review
+lists read as they read every other kind's rows; what it changed lives in the household's
+versions.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import uuid
 from typing import TYPE_CHECKING, Annotated, Any
 
 import msgspec
 from msgspec import UNSET, Meta, Struct, UnsetType
+from piccolo.columns import ForeignKey, Integer, Timestamptz
+from piccolo.table import Table
 
 from server import phones, scope
 from server.entries.kinds.base import Kind
@@ -22,7 +28,7 @@ from server.entries.prepared import Prepared, Problem, decode_problem
 from server.entries.schemas import INT32, EntryResult
 from server.entries.tables import Entry
 from server.households import change
-from server.households.tables import Member
+from server.households.tables import Household, Member
 from server.i18n import N_, gettext
 
 if TYPE_CHECKING:
@@ -43,6 +49,17 @@ MESSAGES = {
     "bad_phone": phones.MESSAGE,
 }
 """The codes this kind adds to the ingest path's messages."""
+
+
+class HouseholdPatch(Table):
+    """A phone's edit of a household: which household, and when it was made."""
+
+    entry = ForeignKey(references=Entry, unique=True)
+    household = ForeignKey(references=Household, index=True)
+    base_version = Integer()
+    """The household's version the phone had seen."""
+    edited_at = Timestamptz(index=True)
+    """When the phone saved it (the entry's ``recorded_at``)."""
 
 
 class MemberChange(Struct, forbid_unknown_fields=True):
@@ -129,6 +146,14 @@ async def prepare(actor: Actor, prepared: Prepared) -> Problem | None:
         return Problem("invalid_data", "changes.members")
     if await _foreign_members(household_id, ids):
         return Problem("unknown_member", "changes.members")
+    assert prepared.entry_id is not None
+    row = {
+        "entry": prepared.entry_id,
+        "household": household_id,
+        "base_version": patch.base_version,
+        "edited_at": prepared.recorded_at.astimezone(dt.UTC),
+    }
+    prepared.rows = [(HouseholdPatch, row)]
     prepared.apply = functools.partial(
         _apply, actor, household_id, patch.base_version, changes, prepared
     )
