@@ -125,3 +125,4 @@ def test_the_flagged_queue_exports_only_flagged_entries(as_user, db, place):
     rows = only_sheet(coord.get(link))
     assert flagged in [r[6] for r in rows[1:]]
     assert {r[4] for r in rows[1:]} == {"是"}
+    assert [r[5] for r in rows[1:] if r[6] == flagged] == ["结对已结束"]

@@ -66,7 +66,7 @@ def test_visits_list_the_latest_of_each_chain_and_no_voided_one(as_user, place):
     assert sorted(r[2] for r in listed) == ["试点户0", "试点户1", "试点户3"]
     corrected = next(r for r in listed if r[2] == "试点户1")
     assert corrected[7] == "是"  # the correction's follow-up, not the first values
-    assert [r[8] for r in listed if r[2] == "试点户3"] == ["pairing_ended"]
+    assert [r[8] for r in listed if r[2] == "试点户3"] == ["结对已结束"]
     assert total[0] == "合计" and total[-1] == 3
     assert isinstance(listed[0][0], dt.datetime)
 

@@ -95,6 +95,47 @@ def test_flagged_entries_are_in_one_queue(as_user, db, place):
     assert _entries(coord, _here(place) + "&flagged=1") == [late["id"]]
 
 
+def _why(page: str, entry_id: str) -> str:
+    """What a listed entry's flag line says."""
+    row = re.search(rf'data-entry="{entry_id}".*?</li>', page, re.S)
+    assert row, entry_id
+    said = re.search(r"<p class=\"note\" data-why>(.*?)</p>", row.group(0), re.S)
+    return said.group(1) if said else ""
+
+
+def test_a_flagged_entry_says_why_in_chinese_in_the_queue_and_on_its_page(as_user, db, place):
+    h = place["households"]
+    db(_end_pairing, h[1])
+    late = visit_entry(h[1], recorded_at=NOW.isoformat(), visited_at=days_ago(1), needs={})
+    assert push_results(as_user("vol2"), [late])[0]["status"] == "accepted"
+    coord = as_user("coord")
+    said = _why(coord.get("/review/flagged" + _here(place)).text, late["id"])
+    assert "结对已结束" in said and "pairing_ended" not in said
+    page = coord.get(f"/review/entries/{late['id']}").text
+    facts = re.search(r'id="entry-facts">(.*?)</dl>', page, re.S).group(1)
+    assert "结对已结束" in facts and "已保存" in facts
+    assert "pairing_ended" not in facts and "accepted" not in facts
+
+
+def test_check_ins_out_of_their_window_or_place_are_in_the_flagged_queue(as_user, db):
+    from tests.checkin_helpers import local, scanned, team_activity
+
+    spot = {"latitude": "32.8300", "longitude": "110.8100", "radius_m": "300"}
+    activity_id, key = team_activity(db, as_user("coord"), **spot)
+    here = {"lat": 32.8301, "lon": 110.8101}
+    on_time = scanned("check_in", activity_id, key, local("2026-12-20T09:05"), location=here)
+    late = scanned("check_out", activity_id, key, local("2026-12-20T16:00"), location=here)
+    away = {"lat": 32.70, "lon": 110.81}
+    far = scanned("check_in", activity_id, key, local("2026-12-20T10:00"), location=away)
+    results = push_results(as_user("vol2"), [on_time, late, far])
+    assert [r["status"] for r in results] == ["accepted"] * 3, results
+    page = as_user("coord").get("/review/flagged?kind=").text
+    listed = re.findall(r'data-entry="([0-9a-f-]{36})"', page)
+    assert late["id"] in listed and far["id"] in listed and on_time["id"] not in listed
+    assert "不在活动时间内" in _why(page, late["id"])
+    assert "不在活动地点" in _why(page, far["id"])
+
+
 def test_an_entry_opens_with_its_raw_body(as_user, place):
     entry = visit(as_user("vol2"), place["households"][0], 2, health="urgent")
     page = as_user("coord").get(f"/review/entries/{entry['id']}")

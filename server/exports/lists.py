@@ -32,7 +32,7 @@ async def _review_rows(
     actor: Actor, wanted: review.ReviewFilter, language: str
 ) -> AsyncIterator[list[Any]]:
     async for r in review.rows(actor, wanted):
-        why = r["flag"] or ("conflict" if r["status"] == "conflict" else "")
+        why = "、".join(gettext(language, words) for words in r["why"])
         yield [
             r["at"],
             gettext(language, r["label"]),

@@ -19,7 +19,7 @@ from piccolo.table import Table
 from server import scope
 from server.attendance import service as attendance
 from server.attendance.trainings import totals as training_totals
-from server.entries import chains
+from server.entries import chains, flags
 from server.entries.forms import AREA_LABELS
 from server.entries.kinds.medicine_delivery import MedicineDelivery, MedicineDeliveryItem
 from server.entries.kinds.purchase import Purchase
@@ -40,8 +40,10 @@ CATEGORY_LABELS = {
 }
 
 
-def _flag(row: dict[str, Any]) -> str:
-    return row["entry.flag"] or ("conflict" if row["entry.status"] == "conflict" else "")
+def _flag(row: dict[str, Any], language: str) -> str:
+    """What a record's flags say, in ``language`` (empty when it is not flagged)."""
+    found = flags.labels(row["entry.flag"], row["entry.status"])
+    return "、".join(gettext(language, words) for words in found)
 
 
 async def _records(
@@ -128,7 +130,7 @@ async def _visit_rows(asked: Asked):
             len(json.loads(r["companions"] or "[]")),
             "、".join(urgent),
             gettext(language, N_("Yes")) if r["follow_up"] else "",
-            _flag(r),
+            _flag(r, asked.language),
             1,
         ]
 
@@ -206,7 +208,7 @@ async def _medicine_rows(asked: Asked):
         text, quantity = _listed(lines)
         yield [
             r["at"], label, r["household.village.name"], r["household.head_name"],
-            r["volunteer.display_name"], text, quantity, None, _flag(r),
+            r["volunteer.display_name"], text, quantity, None, _flag(r, asked.language),
         ]  # fmt: skip
     async for row in _activity_rows(asked, "medicine_delivery"):
         yield row
@@ -246,7 +248,7 @@ async def _boai_rows(asked: Asked):
             yield [
                 r["at"], label, r["household.village.name"] or r["place"],
                 r["household.head_name"] or r["group"], r["volunteer.display_name"], text,
-                quantity, r["people"], _flag(r),
+                quantity, r["people"], _flag(r, asked.language),
             ]  # fmt: skip
     async for row in _activity_rows(asked, "boai_home"):
         yield row
@@ -282,7 +284,7 @@ async def _purchase_rows(asked: Asked):
         yield [
             r["at"], r["household.village.name"], r["household.head_name"],
             r["volunteer.display_name"], r["item.name"], r["quantity"], r["unit"],
-            r["amount_fen"], _flag(r),
+            r["amount_fen"], _flag(r, asked.language),
         ]  # fmt: skip
 
 

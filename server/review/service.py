@@ -22,7 +22,7 @@ from server.accounts.tables import Account
 from server.actor import Actor
 from server.areas.tables import Team
 from server.attachments.tables import EntryAttachment
-from server.entries import chains
+from server.entries import chains, flags
 from server.entries.tables import Entry, EntryReceipt
 from server.keyset import Page, after, cursor_of
 from server.review.filters import ReviewFilter
@@ -79,7 +79,9 @@ async def _page_of(
     clauses = await _clauses(actor, source, wanted)
     select = select.where(functools.reduce(operator.and_, clauses))
     found = await select.order_by(source.time(), table.id, ascending=False).limit(size + 1)
-    return [{**r, "kind": source.kind, "label": source.label} for r in found]
+    for r in found:
+        r.update(kind=source.kind, label=source.label, why=flags.labels(r["flag"], r["status"]))
+    return found
 
 
 async def entries(actor: Actor, wanted: ReviewFilter, size: int = PAGE) -> Page:
@@ -98,7 +100,8 @@ async def entries(actor: Actor, wanted: ReviewFilter, size: int = PAGE) -> Page:
 async def rows(actor: Actor, wanted: ReviewFilter, size: int = 1000) -> AsyncIterator[dict]:
     """Every entry ``wanted`` asks for, the latest first, read ``size`` at a time: each
     row has ``kind``, ``label`` (a msgid), ``entry_id``, ``at``, ``where``, ``area``,
-    ``author``, ``team``, ``flag``, ``status`` and ``voided``."""
+    ``author``, ``team``, ``flag``, ``status``, ``voided`` and ``why`` (what its flags
+    say: msgids, empty when it is not flagged)."""
     cursor = wanted.cursor
     while True:
         page = await entries(actor, _with_cursor(wanted, cursor), size)
@@ -139,6 +142,8 @@ async def entry(actor: Actor, entry_id: str) -> dict[str, Any] | None:
     )
     found["attachments"] = await EntryAttachment.select().where(EntryAttachment.entry == key)
     found["label"] = LABELS.get(first["kind"], first["kind"])
+    found["why"] = flags.labels(found["flag"], found["status"])
+    found["status_words"] = flags.STATUSES
     found["correction"] = found["kind"] == chains.CORRECTION
     return found
 
