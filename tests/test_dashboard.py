@@ -65,6 +65,7 @@ def test_each_village_row_counts_and_links_to_its_visits(as_user, db, place):
         "area": str(place["village"]),
         "from": NOW.date().replace(day=1).isoformat(),
         "to": today,
+        "counted": "1",
     }
     assert _cell(page, place["village"], "urgent")[0] == "1"
 
@@ -75,6 +76,48 @@ def test_the_linked_list_holds_the_entries_counted(as_user, db, place):
     _, url = _cell(page, place["village"], "visits")
     listed = coord.get(url).text
     assert len(re.findall(r'data-kind="visit"', listed)) == 2
+
+
+def test_a_voided_visit_is_neither_counted_nor_in_the_linked_list(as_user, db, place):
+    from tests.builders import correction_entry, push_results
+
+    vol2 = as_user("vol2")
+    wrong = visit(vol2, place["households"][2], 0.1)
+    void = correction_entry(wrong["id"], None, "走错了户", NOW.isoformat())
+    assert push_results(vol2, [void])[0]["status"] == "accepted"
+    coord = as_user("coord")
+    number, url = _cell(
+        coord.get(f"/dashboard?place={_township(db)}").text, place["village"], "visits"
+    )
+    listed = re.findall(r'data-entry="([0-9a-f-]{36})"', coord.get(url).text)
+    assert number == "2" and len(listed) == 2 and wrong["id"] not in listed
+
+
+def _followups_listed(client, url: str) -> int:
+    return len(re.findall(r'data-followup="\d+"', client.get(url).text))
+
+
+def test_the_follow_up_counts_link_to_the_items_reported_in_the_period(as_user, db, place):
+    visit(as_user("vol2"), place["households"][3], 45, health="urgent")  # before this month
+    coord = as_user("coord")
+    page = coord.get(f"/dashboard?place={_township(db)}").text
+    number, url = _cell(page, place["village"], "follow_ups_open")
+    assert number == "1" and _followups_listed(coord, url) == 1
+    assert _query(url)["from"] == NOW.date().replace(day=1).isoformat()
+    assert _followups_listed(coord, f"/followups?place={place['village']}") == 2
+
+
+def test_a_team_rows_follow_up_count_links_to_its_members_items(as_user, db, place):
+    from tests.admin_helpers import team_id
+
+    team = db(team_id, "郧阳区志愿服务一队")
+    coord = as_user("coord")
+    page = coord.get(f"/dashboard?by=team&place={_township(db)}").text
+    number, url = _cell(page, team, "follow_ups_open")
+    assert _query(url)["team"] == str(team)
+    assert _followups_listed(coord, url) == int(number) == 1
+    other = db(team_id, "房县志愿服务队")
+    assert _followups_listed(coord, url.replace(f"team={team}", f"team={other}")) == 0
 
 
 def test_a_team_row_links_with_its_team(as_user, db, place):

@@ -87,6 +87,19 @@ def test_the_follow_up_export_lists_the_queue(as_user, place):
     assert rows[1][6] == "李红梅" and rows[1][9] is None  # open: not closed yet
 
 
+def test_the_follow_up_export_keeps_the_page_s_dates(as_user, place):
+    from tests.review_helpers import NOW
+
+    coord = as_user("coord")
+    today = NOW.date().isoformat()
+    for since, held in ((today, 0), ((NOW.date() - dt.timedelta(days=5)).isoformat(), 1)):
+        page = coord.get(f"/followups?place={place['village']}&from={since}&to={today}").text
+        assert len(ids_in(page, "followup")) == held
+        link = re.search(r'id="followup-export">.*?href="([^"]+)"', page).group(1)
+        rows = only_sheet(coord.get(link.replace("&amp;", "&")))
+        assert len(rows) - 1 == held, since
+
+
 def test_the_coverage_export_carries_the_page_counts_and_a_total(as_user, place):
     coord = as_user("coord")
     page = coord.get("/coverage?days=3").text

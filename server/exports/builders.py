@@ -5,6 +5,7 @@ file holds exactly what that account may see."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
@@ -17,8 +18,7 @@ from server.coverage import service as coverage
 from server.coverage.controllers import _days as coverage_days
 from server.exports import audit_log, hours, lists, periods, programmes
 from server.exports.writer import Sheet
-from server.followups import service as followups
-from server.followups.controllers import AREAS
+from server.followups import filters as followup_filters
 from server.forms import int_or_none
 from server.review import filters as review_filters
 from server.settings import Settings
@@ -47,11 +47,10 @@ async def review(actor: Actor, query: Mapping[str, str], settings: Settings, lan
 
 async def follow_ups(actor: Actor, query: Mapping[str, str], settings: Settings, language: str):
     """The follow-up queue, open (the default) or closed, by need area and place."""
-    status = "closed" if query.get("status") == "closed" else "open"
-    area = query.get("area", "") if query.get("area", "") in AREAS else ""
-    wanted = followups.QueueFilter(status, area, int_or_none(query.get("place")))
-    filters = {"status": status, "area": area, "place": wanted.place or ""}
-    return Built(filters, [lists.follow_up_sheet(actor, wanted, language)])
+    wanted = followup_filters.parse(query, ZoneInfo(settings.time_zone))
+    wanted = dataclasses.replace(wanted, cursor="")
+    shown = followup_filters.shown(query, wanted)
+    return Built(shown, [lists.follow_up_sheet(actor, wanted, language)])
 
 
 async def coverage_list(actor: Actor, query: Mapping[str, str], settings: Settings, language: str):

@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from litestar import Controller, Request, get, post
+from litestar.di import NamedDependency
 from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
 from server import scope
 from server.actor import Actor
-from server.followups import service
+from server.followups import filters, service
+from server.followups.filters import AREAS
 from server.forms import form_of, int_or_none
 from server.i18n import N_
+from server.settings import Settings
 from server.web import coordinators_only, t
 
 MESSAGES = {
@@ -23,7 +27,6 @@ MESSAGES = {
     "unknown_volunteer": N_("Choose a volunteer from the list."),
 }
 """The page's refusals (msgids of the catalogue)."""
-AREAS = ("health", "training", "livelihood", "work_school", "follow_up")
 
 
 def _text(form: dict[str, str], name: str, required: str) -> tuple[str, str]:
@@ -41,18 +44,19 @@ class FollowUpController(Controller):
     guards = [coordinators_only]
 
     @get("/")
-    async def index(self, request: Request[Actor, str, object]) -> Template:
-        """Open items, the oldest report first, filtered by need area and place."""
+    async def index(
+        self, request: Request[Actor, str, object], settings: NamedDependency[Settings]
+    ) -> Template:
+        """Open items, the oldest report first, filtered by need area, place, team and when
+        they were reported."""
         query = request.query_params
-        status = "closed" if query.get("status") == "closed" else "open"
-        area = query.get("area", "") if query.get("area", "") in AREAS else ""
-        place = int_or_none(query.get("place"))
-        wanted = service.QueueFilter(status, area, place, query.get("after", "")[:80])
+        wanted = filters.parse(query, ZoneInfo(settings.time_zone))
         context = {
             "page": await service.queue(request.user, wanted),
-            "counts": await service.open_counts(request.user, place),
+            "counts": await service.open_counts(request.user, wanted.place),
             "places": await scope.places(request.user),
             "wanted": wanted,
+            "shown": filters.shown(query, wanted),
             "areas": AREAS,
         }
         return Template("followups.html", context=context)

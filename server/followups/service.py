@@ -39,6 +39,11 @@ class QueueFilter:
     place: int | None = None
     """An area (county, township, village) id."""
     cursor: str = ""
+    team: int | None = None
+    """A team: the items its members reported."""
+    since: dt.datetime | None = None
+    until: dt.datetime | None = None
+    """Reported (the visit took place) from ``since``, before ``until``."""
 
 
 _COLUMNS = (
@@ -64,6 +69,12 @@ async def queue(actor: Actor, wanted: QueueFilter) -> Page:
     if wanted.area:
         clauses.append(FollowUp.area == wanted.area)
     clauses.append(await scope.place(actor, FollowUp.household.village.path, wanted.place))
+    if wanted.team is not None:
+        clauses.append(FollowUp.reported_by.team == wanted.team)
+    if wanted.since is not None:
+        clauses.append(FollowUp.reported_at >= wanted.since)
+    if wanted.until is not None:
+        clauses.append(FollowUp.reported_at < wanted.until)
     closed = wanted.status == "closed"
     key = FollowUp.closed_at if closed else FollowUp.reported_at
     if (position := after(wanted.cursor, key, FollowUp.id, descending=closed)) is not None:

@@ -1,6 +1,8 @@
 """Where each dashboard number leads: the list of the records it counts, with the filters
 that pick them (the review list's ``kind``, ``area``, ``team``, ``from``, ``to``,
-``flagged``: ``server/review/filters.py``; the follow-up queue's ``status`` and ``place``)."""
+``flagged``, ``counted``: ``server/review/filters.py``; the follow-up queue's ``status``,
+``place``, ``team``, ``from`` and ``to``: ``server/followups/filters.py``), so that the list
+holds what the number counts."""
 
 from __future__ import annotations
 
@@ -19,9 +21,11 @@ def records(
 ) -> str:
     """The address of the records ``indicator`` counts under area ``place`` (and by team
     ``team``) in ``period``; only its flagged entries when ``flagged``."""
+    days = {"from": period.first.isoformat(), "to": period.last.isoformat()}
     if indicator.key.startswith("follow_ups_"):
         status = indicator.key.removeprefix("follow_ups_")
-        return "/followups?" + urlencode(_drop({"status": status, "place": place}))
+        query = {"status": status, "place": place, "team": team, **days}
+        return "/followups?" + urlencode(_drop(query))
     if indicator.key == "activities_held":
         return "/activities"
     if not indicator.kind:
@@ -30,9 +34,9 @@ def records(
         "kind": indicator.kind,
         "area": place,
         "team": team,
-        "from": period.first.isoformat(),
-        "to": period.last.isoformat(),
+        **days,
         "flagged": "1" if flagged else None,
+        "counted": "1",
     }
     return "/review?" + urlencode(_drop(query))
 

@@ -18,6 +18,8 @@ the same ones):
   (``since``, ``until`` are the older names, still read);
 - ``flagged``: ``1`` for flagged entries only (pairing ended, an edit conflict, a
   check-in out of its window or place, a waiting list);
+- ``counted``: ``1`` for the entries that count only, without voided ones (the dashboard's
+  links: the list then holds exactly what the number counts);
 - ``after``: the cursor of the next page (keyset: the last row's time and id).
 
 Every list shows the latest entry of each correction chain; a voided one is shown struck
@@ -31,9 +33,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
+from server.actor import day_start
 from server.forms import int_or_none
 
-NAMES = ("kind", "area", "team", "volunteer", "from", "to", "flagged")
+NAMES = ("kind", "area", "team", "volunteer", "from", "to", "flagged", "counted")
 """The parameters a list's links carry (its next page adds ``after``)."""
 OLDER = {"area": "place", "from": "since", "to": "until"}
 """Earlier names of some parameters, read when the new one is absent."""
@@ -52,19 +55,9 @@ class ReviewFilter:
     until: dt.datetime | None = None
     """Exclusive: the start of the day after the last day asked for."""
     flagged: bool = False
+    counted: bool = False
+    """Only what counts: no voided entry (listed struck through otherwise)."""
     cursor: str = ""
-
-
-def _day(value: str | None, zone: ZoneInfo, shift: int = 0) -> dt.datetime | None:
-    """The start of a local day given as YYYY-MM-DD (plus ``shift`` days), in UTC."""
-    try:
-        day = dt.date.fromisoformat(value or "")
-    except ValueError:
-        return None
-    if not 1900 <= day.year <= 2999:
-        return None
-    start = dt.datetime.combine(day + dt.timedelta(days=shift), dt.time(), zone)
-    return start.astimezone(dt.UTC)
 
 
 def _id(value: str | None) -> int | None:
@@ -78,7 +71,8 @@ def shown(query: Mapping[str, str]) -> dict[str, str]:
     for name in NAMES:
         value = query.get(name) or query.get(OLDER.get(name, ""), "") or ""
         found[name] = value[:32]
-    found["flagged"] = "1" if found["flagged"] == "1" else ""
+    for flag in ("flagged", "counted"):
+        found[flag] = "1" if found[flag] == "1" else ""
     return found
 
 
@@ -90,8 +84,9 @@ def parse(query: Mapping[str, str], zone: ZoneInfo, flagged: bool = False) -> Re
         place=_id(values["area"]),
         team=_id(values["team"]),
         volunteer=_id(values["volunteer"]),
-        since=_day(values["from"], zone),
-        until=_day(values["to"], zone, shift=1),
+        since=day_start(values["from"], zone),
+        until=day_start(values["to"], zone, shift=1),
         flagged=flagged or values["flagged"] == "1",
+        counted=values["counted"] == "1",
         cursor=(query.get("after") or "")[:80],
     )

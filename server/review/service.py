@@ -41,7 +41,7 @@ def _flagged(table: Any) -> Any:
 async def _clauses(actor: Actor, source: Reviewed, wanted: ReviewFilter) -> list[Any]:
     table, time = source.table, source.time()
     found = [
-        chains.shown(table.entry),
+        chains.latest(table.entry) if wanted.counted else chains.shown(table.entry),
         source.only() if source.only else None,
         scope.reviewed(actor, source.place()),
         await scope.place(actor, source.place(), wanted.place),
