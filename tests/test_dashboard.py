@@ -120,6 +120,52 @@ def test_a_team_rows_follow_up_count_links_to_its_members_items(as_user, db, pla
     assert _followups_listed(coord, url.replace(f"team={team}", f"team={other}")) == 0
 
 
+def _households_listed(client, url: str) -> list[int]:
+    page = client.get(url)
+    assert page.status_code == 200, page.text
+    return [int(i) for i in re.findall(r'data-household="(\d+)"', page.text)]
+
+
+def test_a_count_of_households_links_to_the_households_it_counts(as_user, db, place):
+    [h0, h1, *_] = place["households"]
+    visit(as_user("vol2"), h0, 0.05)
+    coord = as_user("coord")
+    page = coord.get(f"/dashboard?place={_township(db)}").text
+    assert _cell(page, place["village"], "visits")[0] == "3"
+    number, url = _cell(page, place["village"], "households_visited")
+    assert number == "2" and _households_listed(coord, url) == sorted([h0, h1])
+    assert "共 2 户" in coord.get(url).text
+    number, url = _cell(page, place["village"], "urgent")
+    assert number == "1" and _households_listed(coord, url) == [h0]
+    assert _households_listed(as_user("coord_fx"), url) == []
+
+
+def test_households_sold_to_us_are_listed_once_each(as_user, db, place):
+    from tests.builders import push_results
+    from tests.catalogue_helpers import item_ids, purchase_entry
+
+    [h0, *_] = place["households"]
+    tea = db(item_ids, "products")["绿茶"]
+    bought = [purchase_entry(h0, tea), purchase_entry(h0, tea, amount_fen=399)]
+    for entry in bought:
+        entry["data"]["bought_at"] = entry["recorded_at"] = NOW.isoformat()
+    assert {r["status"] for r in push_results(as_user("vol2"), bought)} == {"accepted"}
+    coord = as_user("coord")
+    page = coord.get(f"/dashboard?place={_township(db)}").text
+    assert _cell(page, place["village"], "purchases")[0] == "2"
+    number, url = _cell(page, place["village"], "purchase_households")
+    assert number == "1" and _households_listed(coord, url) == [h0]
+
+
+def test_a_households_list_with_a_bad_period_says_why_in_chinese(as_user):
+    response = as_user("coord").get("/dashboard/households?cell=urgent&from=2026-13-01&to=")
+    assert response.status_code == 400
+    error = re.search(r'id="period-error" role="alert" data-code="(\w+)">([^<]+)<', response.text)
+    assert error and error.group(1) == "bad_date"
+    assert re.search(r"[\u4e00-\u9fff]", error.group(2))
+    assert as_user("vol2").get("/dashboard/households?cell=urgent").status_code == 403
+
+
 def test_a_team_row_links_with_its_team(as_user, db, place):
     from tests.admin_helpers import team_id
 

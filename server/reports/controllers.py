@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 from litestar import Controller, Request, get
 from litestar.connection import ASGIConnection
 from litestar.di import NamedDependency
-from litestar.exceptions import PermissionDeniedException
+from litestar.exceptions import NotFoundException, PermissionDeniedException
 from litestar.response import File, Stream, Template
 
 from server import scope
@@ -17,7 +17,7 @@ from server.actor import Actor, now
 from server.exports.controllers import send
 from server.forms import int_or_none
 from server.i18n import N_, gettext
-from server.reports import charts, export, links, period, service
+from server.reports import charts, export, households, links, period, service
 from server.reports.counting import BY, REST
 from server.reports.indicators import BY_KEY, INDICATORS, OCCASIONS, SECTIONS, written
 from server.settings import Settings
@@ -42,6 +42,11 @@ def _asked(request: Request[Actor, str, object], zone: ZoneInfo) -> dict[str, An
     shown["place_id"] = place if place is not None and 0 < place < 2**31 else None
     shown["today"] = now().astimezone(zone).date()
     return shown
+
+
+def _id(value: str | None) -> int | None:
+    number = int_or_none(value)
+    return number if number is not None and 0 < number < 2**31 else None
 
 
 def names(board: service.Dashboard, language: str) -> list[str]:
@@ -113,6 +118,31 @@ class DashboardController(Controller):
     ) -> Template:
         """Every count for the period and area asked for, per area or team, with charts."""
         return await _page(request, settings)
+
+    @get("/households")
+    async def counted_households(
+        self, request: Request[Actor, str, object], settings: NamedDependency[Settings]
+    ) -> Template:
+        """The households a count of households (户) counts: what its number links to."""
+        query = request.query_params
+        key = query.get("cell", "")
+        if key not in households.CELLS:
+            raise NotFoundException()
+        zone = ZoneInfo(settings.time_zone)
+        today = now().astimezone(zone).date()
+        context: dict[str, Any] = {"indicator": BY_KEY[key]}
+        try:
+            chosen = period.parse("range", query.get("from", ""), query.get("to", ""), today, zone)
+        except period.PeriodError as error:
+            context.update(error=error.message, code=error.code)
+            return Template("dashboard_households.html", context=context, status_code=400)
+        area, team = _id(query.get("area")), _id(query.get("team"))
+        after = _id(query.get("after")) or 0
+        found = await households.listed(request.user, key, area, team, chosen, after)
+        shown = {"cell": key, "area": area or "", "team": team or ""}
+        shown |= {"from": chosen.first.isoformat(), "to": chosen.last.isoformat()}
+        context.update(period=chosen, found=found, shown=shown)
+        return Template("dashboard_households.html", context=context)
 
     @get(["/export.csv", "/export.xlsx"])
     async def export(

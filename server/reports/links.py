@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
+from server.reports import households
 from server.reports.indicators import Indicator
 from server.reports.period import Period
 
@@ -30,6 +31,9 @@ def records(
         return "/activities"
     if not indicator.kind:
         return "/admin/accounts"
+    if indicator.key in households.CELLS and not flagged:
+        query = {"cell": indicator.key, "area": place, "team": team, **days}
+        return "/dashboard/households?" + urlencode(_drop(query))
     query = {
         "kind": indicator.kind,
         "area": place,
