@@ -166,6 +166,31 @@ def test_a_households_list_with_a_bad_period_says_why_in_chinese(as_user):
     assert as_user("vol2").get("/dashboard/households?cell=urgent").status_code == 403
 
 
+def test_activities_held_link_to_the_activities_counted(as_user, db, place):
+    import datetime as dt
+
+    from tests.activity_helpers import create_activity
+    from tests.admin_helpers import post_form
+
+    coord = as_user("coord")
+
+    def made(start: dt.datetime) -> int:
+        times = {"starts_at": start.strftime("%Y-%m-%dT%H:%M")}
+        times["ends_at"] = (start + dt.timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M")
+        return create_activity(coord, area=str(place["village"]), **times)
+
+    held = made(NOW - dt.timedelta(minutes=30))
+    cancelled = made(NOW - dt.timedelta(minutes=20))
+    assert post_form(coord, f"/activities/{cancelled}/cancel", {}).status_code == 303
+    made(NOW + dt.timedelta(days=40))  # not yet
+    made(NOW - dt.timedelta(days=40))  # before the period
+    page = coord.get(f"/dashboard?place={_township(db)}").text
+    number, url = _cell(page, place["village"], "activities_held")
+    listed = re.findall(r'data-activity="(\d+)"', coord.get(url).text)
+    assert number == "1" and listed == [str(held)]
+    assert len(re.findall(r'data-activity="(\d+)"', coord.get("/activities").text)) >= 4
+
+
 def test_a_team_row_links_with_its_team(as_user, db, place):
     from tests.admin_helpers import team_id
 

@@ -13,9 +13,9 @@ from litestar.response import Redirect, Template
 
 from server.activities import service, signup_form, signups
 from server.activities.schemas import KIND_LABELS, STATUS_LABELS, ActivityDraft
-from server.actor import Actor
+from server.actor import Actor, day_start
 from server.entries import service as entries
-from server.forms import done, form_of
+from server.forms import done, form_of, int_or_none
 from server.i18n import gettext
 from server.settings import Settings
 from server.web import language_of
@@ -37,6 +37,23 @@ def _labels() -> dict[str, Any]:
     return {"kind_labels": KIND_LABELS, "status_labels": STATUS_LABELS}
 
 
+def _id(value: str | None) -> int | None:
+    number = int_or_none(value)
+    return number if number is not None and 0 < number < 2**31 else None
+
+
+def _held(request: AnyRequest, zone: ZoneInfo) -> service.Held | None:
+    query = request.query_params
+    if query.get("held") != "1":
+        return None
+    return service.Held(
+        _id(query.get("area")),
+        _id(query.get("team")),
+        day_start(query.get("from"), zone),
+        day_start(query.get("to"), zone, shift=1),
+    )
+
+
 class ActivityController(Controller):
     """``/activities``: what volunteers see and sign up for; coordinators' and team
     leaders' forms to create and change activities."""
@@ -44,13 +61,17 @@ class ActivityController(Controller):
     path = "/activities"
 
     @get("/")
-    async def index(self, request: AnyRequest) -> Template:
-        """The activities meant for the volunteer, and those the actor manages."""
+    async def index(self, request: AnyRequest, settings: NamedDependency[Settings]) -> Template:
+        """The activities meant for the volunteer, and those the actor manages; with
+        ``held=1`` (the dashboard's link) only those held under ``area``, by ``team``,
+        started ``from`` .. ``to`` (local dates)."""
         actor = request.user
+        held = _held(request, ZoneInfo(settings.time_zone))
         context = {
             "mine": [] if actor.is_coordinator else await service.listing(actor, managing=False),
-            "managed": await service.listing(actor, managing=True),
+            "managed": await service.listing(actor, managing=True, held=held),
             "may_create": _may_create(actor),
+            "held": held,
             **_labels(),
         }
         return Template("activities.html", context=context)

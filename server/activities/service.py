@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -318,14 +319,42 @@ async def set_status(actor: Actor, activity_id: int, status: str) -> None:
     jobs.wake()
 
 
-async def listing(actor: Actor, *, managing: bool) -> list[dict[str, Any]]:
+@dataclass(frozen=True)
+class Held:
+    """The activities a dashboard count of activities held counts (its link's filters)."""
+
+    place: int | None = None
+    """An area: activities of it and of the areas under it."""
+    team: int | None = None
+    since: dt.datetime | None = None
+    until: dt.datetime | None = None
+    """Started from ``since``, before ``until`` (and before now), neither cancelled nor
+    marked as not held."""
+
+
+async def listing(
+    actor: Actor, *, managing: bool, held: Held | None = None
+) -> list[dict[str, Any]]:
     """Activities, soonest last-started first: those ``actor`` manages, or those meant
-    for them."""
+    for them; only those ``held`` asks for when given."""
     clause = scope.managed_activities(actor) if managing else await scope.activities(actor)
     query = Activity.select(
         Activity.all_columns(), Activity.area.name, Activity.team.name
     ).order_by(Activity.starts_at, ascending=False)
-    return await (query if clause is None else query.where(clause))
+    if clause is not None:
+        query = query.where(clause)
+    if held is not None:
+        query = query.where(
+            (Activity.status == "planned") & (Activity.starts_at < now()),
+            await scope.place(actor, Activity.area.path, held.place),
+        )
+        if held.team is not None:
+            query = query.where(Activity.team == held.team)
+        if held.since is not None:
+            query = query.where(Activity.starts_at >= held.since)
+        if held.until is not None:
+            query = query.where(Activity.starts_at < held.until)
+    return await query
 
 
 async def targets(actor: Actor) -> dict[str, list[dict[str, Any]]]:

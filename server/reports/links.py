@@ -28,7 +28,7 @@ def records(
         query = {"status": status, "place": place, "team": team, **days}
         return "/followups?" + urlencode(_drop(query))
     if indicator.key == "activities_held":
-        return "/activities"
+        return "/activities?" + urlencode(_drop({"held": "1", "area": place, "team": team, **days}))
     if not indicator.kind:
         return "/admin/accounts"
     if indicator.key in households.CELLS and not flagged:
