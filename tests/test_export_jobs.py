@@ -83,6 +83,8 @@ def test_every_workbook_export_can_become_a_job(app_as, place):
     for path in (
         "/reports/hours.xlsx?period=this_year",
         "/exports/followups.xlsx",
+        "/exports/phones.xlsx",
+        "/exports/coverage-households.xlsx?by=village&id=1&state=never",
         "/audit/export.xlsx",
     ):
         _until(coord, _job_page(coord, path), "done")

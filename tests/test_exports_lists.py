@@ -100,6 +100,42 @@ def test_the_follow_up_export_keeps_the_page_s_dates(as_user, place):
         assert len(rows) - 1 == held, since
 
 
+def _export_link(page: str, id_: str) -> str:
+    return re.search(rf'id="{id_}">.*?href="([^"]+)"', page).group(1).replace("&amp;", "&")
+
+
+def test_the_coverage_drill_down_exports_the_households_it_lists(as_user, db, place):
+    coord = as_user("coord")
+    page = coord.get(f"/coverage/village/{place['village']}?days=3&state=stale").text
+    shown = ids_in(page, "household")
+    assert len(shown) == 3
+    link = _export_link(page, "coverage-households-export")
+    rows = only_sheet(coord.get(link))
+    assert rows[0][0] == "户编号"
+    assert sorted(r[0] for r in rows[1:]) == ["SD001", "SD002", "SD003"]
+    assert isinstance(rows[1][3], dt.datetime)
+    assert [r[0] for r in csv_rows(coord.get(link.replace(".xlsx", ".csv")))[1:]] == [
+        r[0] for r in rows[1:]
+    ]
+    assert only_sheet(as_user("coord_fx").get(link))[1:] == []
+    assert [a["state"] for a in db(exports_audited, "coverage_households")] == ["stale"] * 3
+
+
+def test_the_phones_list_exports_the_phones_it_shows(as_user, db, place):
+    from tests.builders import push
+    from tests.review_helpers import days_ago
+
+    vol2 = as_user("vol2")
+    push(vol2, [], device_id="slow-phone", pending_count=3, oldest_pending_at=days_ago(5))
+    coord = as_user("coord")
+    link = _export_link(coord.get("/review/phones?days=3").text, "phones-export")
+    [header, row, total] = only_sheet(coord.get(link))
+    assert header[0] == "志愿者" and row[3] == 3 and isinstance(row[4], dt.datetime)
+    assert (total[0], total[3]) == ("合计", 3)
+    assert [r[0] for r in only_sheet(as_user("coord_fx").get(link))[1:]] == ["合计"]
+    assert db(exports_audited, "phones")[0]["days"] == 3
+
+
 def test_the_coverage_export_carries_the_page_counts_and_a_total(as_user, place):
     coord = as_user("coord")
     page = coord.get("/coverage?days=3").text

@@ -21,6 +21,7 @@ from server.exports.writer import Sheet
 from server.followups import filters as followup_filters
 from server.forms import int_or_none
 from server.review import filters as review_filters
+from server.review import phones as review_phones
 from server.settings import Settings
 
 REPORT_FIELDS = ("period", "since", "until", "place")
@@ -60,6 +61,28 @@ async def coverage_list(actor: Actor, query: Mapping[str, str], settings: Settin
     place = int_or_none(query.get("place"))
     filters = {"by": grouping, "days": days, "place": place or ""}
     return Built(filters, [lists.coverage_sheet(actor, grouping, days, place)])
+
+
+async def coverage_households(
+    actor: Actor, query: Mapping[str, str], settings: Settings, language: str
+):
+    """The households behind one 户户走到 count (a village's, team's or volunteer's)."""
+    grouping = query.get("by") if query.get("by") in coverage.GROUPINGS else "village"
+    group_id = int_or_none(query.get("id"))
+    group_id = group_id if group_id is not None and 0 < group_id < 2**31 else 0
+    state = query.get("state") if query.get("state") in coverage.STATES else "stale"
+    days = coverage_days(query.get("days"))
+    place = int_or_none(query.get("place"))
+    filters = {"by": grouping, "id": group_id, "state": state, "days": days}
+    filters["place"] = place or ""
+    sheet = lists.coverage_households_sheet(actor, grouping, group_id, state, days, place)
+    return Built(filters, [sheet])
+
+
+async def phones(actor: Actor, query: Mapping[str, str], settings: Settings, language: str):
+    """The phones that have held unsynced entries for more than the page's days."""
+    days = review_phones.days_of(query.get("days"))
+    return Built({"days": days}, [lists.phones_sheet(actor, days)])
 
 
 def report_fields(query: Mapping[str, str]) -> dict[str, str]:
@@ -116,6 +139,8 @@ BUILDERS: dict[str, Builder] = {
     "review": review,
     "followups": follow_ups,
     "coverage": coverage_list,
+    "coverage_households": coverage_households,
+    "phones": phones,
     "report": report,
     "hours": service_hours,
     "audit": audit,

@@ -122,6 +122,22 @@ class ListExportController(Controller):
         built = await build(request, settings, "followups")
         return await send(request, settings, "followups", built.filters, built.sheets)
 
+    @get(["/coverage-households.csv", "/coverage-households.xlsx"])
+    async def coverage_households(
+        self, request: Request[Actor, str, object], settings: NamedDependency[Settings]
+    ) -> Stream | File | Redirect:
+        """The households behind one 户户走到 count: not visited in the period, or never."""
+        built = await build(request, settings, "coverage_households")
+        return await send(request, settings, "coverage_households", built.filters, built.sheets)
+
+    @get(["/phones.csv", "/phones.xlsx"])
+    async def phones(
+        self, request: Request[Actor, str, object], settings: NamedDependency[Settings]
+    ) -> Stream | File | Redirect:
+        """The phones that have held unsynced entries for more than N days."""
+        built = await build(request, settings, "phones")
+        return await send(request, settings, "phones", built.filters, built.sheets)
+
     @get(["/coverage.csv", "/coverage.xlsx"])
     async def coverage(
         self, request: Request[Actor, str, object], settings: NamedDependency[Settings]

@@ -29,6 +29,8 @@ TITLES = {
     "review": N_("Review entries"),
     "followups": N_("Follow-ups"),
     "coverage": N_("Coverage"),
+    "coverage_households": N_("Not visited"),
+    "phones": N_("Phones holding unsynced entries"),
     "report": N_("Reports"),
     "hours": N_("Volunteer service hours"),
     "audit": N_("Audit log"),

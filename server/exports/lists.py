@@ -1,5 +1,6 @@
 """The coordinator's lists as export sheets: each reads every page of its list's own
-service query (the review lists, 需要跟进, 户户走到), so an export shows what the page shows."""
+service query (the review lists, 需要跟进, 户户走到 and the households behind its counts, the
+phones holding unsynced entries), so an export shows what the page shows."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from server.entries.forms import AREA_LABELS
 from server.exports.writer import Column, Sheet
 from server.followups import service as followups
 from server.i18n import N_, gettext
+from server.review import phones
 from server.review import service as review
 
 YES = N_("Yes")
@@ -127,3 +129,62 @@ def coverage_sheet(actor: Actor, grouping: str, days: int, place: int | None) ->
     """户户走到 per village, team or volunteer for the last ``days`` days."""
     rows = _coverage_rows(actor, grouping, days, place)
     return Sheet(N_("Coverage"), _coverage_columns(grouping), rows)
+
+
+COVERAGE_HOUSEHOLDS = (
+    Column(N_("Household code")),
+    Column(N_("Household")),
+    Column(N_("Village")),
+    Column(N_("Last visit"), "time"),
+)
+
+
+async def _coverage_household_rows(
+    actor: Actor, grouping: str, group_id: int, state: str, days: int, place: int | None
+) -> AsyncIterator[list[Any]]:
+    after = 0
+    while True:
+        found, after = await coverage.households(
+            actor, grouping, group_id, state, days, after, place
+        )
+        for h in found:
+            yield [h["code"], h["head_name"], h["village"], h["last_visit"]]
+        if not after:
+            return
+
+
+def coverage_households_sheet(
+    actor: Actor, grouping: str, group_id: int, state: str, days: int, place: int | None
+) -> Sheet:
+    """The households behind a 户户走到 count: not visited in the last ``days`` days (never
+    visited included), or never visited."""
+    title = N_("Never visited") if state == "never" else N_("Not visited")
+    rows = _coverage_household_rows(actor, grouping, group_id, state, days, place)
+    return Sheet(title, COVERAGE_HOUSEHOLDS, rows)
+
+
+PHONES = (
+    Column(N_("Volunteer")),
+    Column(N_("Team")),
+    Column(N_("Phone")),
+    Column(N_("Entries waiting"), "int", True),
+    Column(N_("Oldest waiting since"), "time"),
+    Column(N_("Last sync"), "time"),
+)
+
+
+async def _phone_rows(actor: Actor, days: int) -> AsyncIterator[list[Any]]:
+    for d in await phones.holding(actor, days):
+        yield [
+            d["account.display_name"],
+            d["account.team.name"] or "",
+            d["account.phone"] or "",
+            d["pending_count"],
+            d["oldest"],
+            d["last_seen_at"],
+        ]
+
+
+def phones_sheet(actor: Actor, days: int) -> Sheet:
+    """The phones that have held unsynced entries for more than ``days`` days."""
+    return Sheet(N_("Phones holding unsynced entries"), PHONES, _phone_rows(actor, days))

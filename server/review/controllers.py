@@ -18,13 +18,9 @@ from litestar.params import FromPath
 from litestar.response import Template
 
 from server.actor import Actor
-from server.forms import int_or_none
 from server.review import filters, phones, service
 from server.settings import Settings
 from server.web import coordinators_only
-
-PHONE_DAYS = 3
-"""Phones holding entries longer than this are listed unless the page asks otherwise."""
 
 
 class ReviewController(Controller):
@@ -76,7 +72,6 @@ class ReviewController(Controller):
     @get("/phones")
     async def phones(self, request: Request[Actor, str, object]) -> Template:
         """Phones that have held unsynced entries for more than N days: call the volunteer."""
-        days = int_or_none(request.query_params.get("days")) or PHONE_DAYS
-        days = days if 1 <= days <= 365 else PHONE_DAYS
+        days = phones.days_of(request.query_params.get("days"))
         context = {"devices": await phones.holding(request.user, days), "days": days}
         return Template("review_phones.html", context=context)

@@ -16,6 +16,15 @@ from server.actor import Actor, now
 from server.sync.tables import Device
 from server.wire import parse_time
 
+DAYS = 3
+"""Phones holding entries longer than this are listed unless the page asks otherwise."""
+
+
+def days_of(value: str | None) -> int:
+    """The number of days a page asks for (1 to 365), else ``DAYS``."""
+    days = int(value) if value and value.isascii() and value.isdigit() else DAYS
+    return days if 1 <= days <= 365 else DAYS
+
 
 async def holding(actor: Actor, days: int) -> list[dict[str, Any]]:
     """Devices of the volunteers ``actor`` looks after that have held an unsynced entry
