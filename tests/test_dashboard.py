@@ -191,6 +191,35 @@ def test_activities_held_link_to_the_activities_counted(as_user, db, place):
     assert len(re.findall(r'data-activity="(\d+)"', coord.get("/activities").text)) >= 4
 
 
+def _total(page: str, key: str) -> tuple[str, str]:
+    found = re.search(rf'data-total="{key}" href="([^"]+)">([^<]+)</a>', page)
+    assert found, key
+    return found.group(2), html.unescape(found.group(1))
+
+
+def test_attendance_counts_link_to_the_person_times_they_count(as_user, db, place):
+    from tests.checkin_helpers import local, mark, scanned, send, team_activity
+
+    coord, vol1, vol2 = as_user("coord"), as_user("vol1"), as_user("vol2")
+    activity, key = team_activity(db, coord)  # 2026-12-20 09:00–11:30
+    send(
+        vol2,
+        scanned("check_in", activity, key, local("2026-12-20T08:50")),
+        scanned("check_in", activity, key, local("2026-12-20T09:10")),  # counts once
+        scanned("check_out", activity, key, local("2026-12-20T11:00")),
+    )
+    send(vol1, mark("check_in", activity, local("2026-12-20T09:30"), code="000000"))
+    page = coord.get("/dashboard?period=range&since=2026-12-01&until=2026-12-31").text
+    number, url = _total(page, "attendance_times")
+    listed = coord.get(url).text
+    assert number == "2" and len(re.findall(r'data-attendance="', listed)) == 2
+    assert re.search(r'data-total="people">2<', listed)
+    hours, hours_url = _total(page, "hours_verified")
+    assert hours_url == url
+    assert re.search(rf'data-total="verified">{re.escape(hours)}<', listed)
+    assert 'data-attendance="' not in as_user("coord_fx").get(url).text
+
+
 def test_a_team_row_links_with_its_team(as_user, db, place):
     from tests.admin_helpers import team_id
 

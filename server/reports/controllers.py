@@ -17,7 +17,7 @@ from server.actor import Actor, now
 from server.exports.controllers import send
 from server.forms import int_or_none
 from server.i18n import N_, gettext
-from server.reports import charts, export, households, links, period, service
+from server.reports import charts, export, households, links, people, period, service
 from server.reports.counting import BY, REST
 from server.reports.indicators import BY_KEY, INDICATORS, OCCASIONS, SECTIONS, written
 from server.settings import Settings
@@ -47,6 +47,15 @@ def _asked(request: Request[Actor, str, object], zone: ZoneInfo) -> dict[str, An
 def _id(value: str | None) -> int | None:
     number = int_or_none(value)
     return number if number is not None and 0 < number < 2**31 else None
+
+
+ATTENDANCE_PAGE = 100
+"""Person-times a page of the attendance list shows."""
+
+
+def _attendance_key(row: dict[str, Any]) -> str:
+    """A person-time's place in the list (its keyset cursor): date, activity, person."""
+    return f"{row['date'].isoformat()}.{row['activity']:010d}.{row['person_id']:010d}"
 
 
 def names(board: service.Dashboard, language: str) -> list[str]:
@@ -143,6 +152,38 @@ class DashboardController(Controller):
         shown |= {"from": chosen.first.isoformat(), "to": chosen.last.isoformat()}
         context.update(period=chosen, found=found, shown=shown)
         return Template("dashboard_households.html", context=context)
+
+    @get("/attendance")
+    async def attendance(
+        self, request: Request[Actor, str, object], settings: NamedDependency[Settings]
+    ) -> Template:
+        """The person-times (人次) the attendance and service-hours counts count."""
+        query = request.query_params
+        zone = ZoneInfo(settings.time_zone)
+        today = now().astimezone(zone).date()
+        context: dict[str, Any] = {}
+        try:
+            chosen = period.parse("range", query.get("from", ""), query.get("to", ""), today, zone)
+        except period.PeriodError as error:
+            context.update(error=error.message, code=error.code)
+            return Template("dashboard_attendance.html", context=context, status_code=400)
+        area, team = _id(query.get("area")), _id(query.get("team"))
+        found = await people.attendances(request.user, area, team, chosen)
+        after = query.get("after", "")[:40]
+        rest = [a for a in found if _attendance_key(a) > after] if after else found
+        shown = {"area": area or "", "team": team or "", "from": chosen.first.isoformat()}
+        shown["to"] = chosen.last.isoformat()
+        context.update(
+            period=chosen,
+            rows=rest[:ATTENDANCE_PAGE],
+            next=_attendance_key(rest[ATTENDANCE_PAGE - 1]) if len(rest) > ATTENDANCE_PAGE else "",
+            people=len({a["person_id"] for a in found}),
+            times=len(found),
+            verified=sum(a["verified_minutes"] for a in found),
+            makeup=sum(a["makeup_minutes"] for a in found),
+            shown=shown,
+        )
+        return Template("dashboard_attendance.html", context=context)
 
     @get(["/export.csv", "/export.xlsx"])
     async def export(

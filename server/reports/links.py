@@ -31,6 +31,8 @@ def records(
         return "/activities?" + urlencode(_drop({"held": "1", "area": place, "team": team, **days}))
     if not indicator.kind:
         return "/admin/accounts"
+    if indicator.kind == "check_in" and not flagged:
+        return "/dashboard/attendance?" + urlencode(_drop({"area": place, "team": team, **days}))
     if indicator.key in households.CELLS and not flagged:
         query = {"cell": indicator.key, "area": place, "team": team, **days}
         return "/dashboard/households?" + urlencode(_drop(query))

@@ -133,3 +133,46 @@ async def over_target(
     for person in reached:
         rows[volunteers[person]]["volunteers_20h"].value += 1
     return dict(rows), {"volunteers_20h": Cell(len(reached))}
+
+
+async def attendances(
+    actor: Actor, place: int | None, team: int | None, period: Period
+) -> list[dict[str, Any]]:
+    """Every person-time (人次) the dashboard counts under area ``place`` (by the people of
+    team ``team``) in ``period``, by date, activity and person: what its attendance and
+    service-hours numbers link to. Each: ``person_id``, ``person``, ``activity``, ``title``,
+    ``date``,
+    ``verified_minutes``, ``makeup_minutes``, ``flagged``."""
+    activities = await _keyed(
+        actor,
+        Grouping("area", place),
+        f'"{ACTIVITY}" x JOIN "{AREA}" a ON a.id = x.area',
+        "x.team",
+        "x.starts_at >= {} AND x.starts_at < {}",
+        [period.start, period.end],
+    )
+    _, found, flagged = await _counted(sorted(activities), period.zone)
+    if team is not None:
+        teams = await _teams({a.person_id for a in found})
+        found = [a for a in found if teams.get(a.person_id) == team]
+    names = await Account.select(Account.id, Account.display_name).where(
+        Account.id.is_in(sorted({a.person_id for a in found}) or [-1])
+    )
+    titles = await Activity.select(Activity.id, Activity.title).where(
+        Activity.id.is_in(sorted({a.activity_id for a in found}) or [-1])
+    )
+    name_of = {r["id"]: r["display_name"] for r in names}
+    title_of = {r["id"]: r["title"] for r in titles}
+    return [
+        {
+            "person_id": a.person_id,
+            "person": name_of.get(a.person_id, ""),
+            "activity": a.activity_id,
+            "title": title_of.get(a.activity_id, ""),
+            "date": a.date,
+            "verified_minutes": a.verified_minutes,
+            "makeup_minutes": a.makeup_minutes,
+            "flagged": (a.person_id, a.activity_id) in flagged,
+        }
+        for a in sorted(found, key=lambda a: (a.date, a.activity_id, a.person_id))
+    ]
