@@ -93,6 +93,21 @@ def test_the_queue_lists_the_oldest_report_first_and_filters_by_area(as_user, db
     assert "李红梅" in page  # who reported it
 
 
+def test_each_queued_item_says_who_reported_it_and_when(as_user, db, place):
+    import datetime as dt
+    import re
+
+    from tests.review_helpers import NOW
+
+    [household, *_] = place["households"]
+    visit(as_user("vol2"), household, 3, health="urgent")
+    [item] = db(_items, household)
+    page = as_user("coord").get(f"/followups?place={place['village']}").text
+    row = re.search(rf'data-followup="{item["id"]}">(.*?)</li>', page, re.S).group(1)
+    day = (NOW - dt.timedelta(days=3)).date().isoformat()
+    assert re.search(rf'class="meta">[^<]*李红梅[^<]*{day}', row), row
+
+
 def test_closing_needs_what_was_done_and_is_audited(as_user, db, place):
     [household, *_] = place["households"]
     visit(as_user("vol2"), household, 3, health="urgent")
