@@ -220,6 +220,38 @@ def test_attendance_counts_link_to_the_person_times_they_count(as_user, db, plac
     assert 'data-attendance="' not in as_user("coord_fx").get(url).text
 
 
+def test_trainee_counts_link_to_the_trainees_they_count(as_user, db, place, vol1):
+    import uuid
+
+    from tests.checkin_helpers import send, team_activity
+
+    coord = as_user("coord")
+    activity, _ = team_activity(db, coord, kind="first_aid_training")
+    listed = [
+        ("first_aider", [{"name": "刘春燕", "phone": "13907191234", "certificate": "passed"}], 0),
+        ("first_aider", [{"name": "刘春燕", "phone": "13907191234", "certificate": "failed"}], 0),
+        ("public", [{"name": "张三"}], 120),
+    ]
+    for category, trainees, crowd in listed:
+        data = {"activity_id": str(activity), "category": category, "trainees": trainees}
+        if crowd:
+            data["headcount"] = crowd
+        entry = {"id": str(uuid.uuid4()), "kind": "training_count", "schema": 1,
+                 "recorded_at": "2026-12-20T12:00:00+08:00", "data": data}  # fmt: skip
+        send(vol1, entry)
+    page = coord.get("/dashboard?period=range&since=2026-12-01&until=2026-12-31").text
+    number, url = _total(page, "first_aider_times")
+    shown = coord.get(url).text
+    assert number == "2" and len(re.findall(r'data-trainee="', shown)) == 2
+    assert re.search(r'data-total="people">1<', shown) and "合格" in shown
+    assert _total(page, "first_aider_people")[1] == url
+    number, url = _total(page, "public_times")
+    shown = coord.get(url).text
+    assert number == "121" and len(re.findall(r'data-trainee="', shown)) == 1
+    assert re.search(r'data-total="times">121<', shown) and "120" in shown
+    assert 'data-trainee="' not in as_user("coord_fx").get(url).text
+
+
 def test_a_team_row_links_with_its_team(as_user, db, place):
     from tests.admin_helpers import team_id
 

@@ -17,9 +17,25 @@ from server.actor import Actor, now
 from server.exports.controllers import send
 from server.forms import int_or_none
 from server.i18n import N_, gettext
-from server.reports import charts, export, households, links, people, period, service
+from server.reports import (
+    charts,
+    export,
+    households,
+    links,
+    people,
+    period,
+    service,
+    trainees,
+)
 from server.reports.counting import BY, REST
-from server.reports.indicators import BY_KEY, INDICATORS, OCCASIONS, SECTIONS, written
+from server.reports.indicators import (
+    BY_KEY,
+    INDICATORS,
+    OCCASIONS,
+    SECTIONS,
+    TRAINING_CATEGORIES,
+    written,
+)
 from server.settings import Settings
 from server.web import language_of
 
@@ -184,6 +200,31 @@ class DashboardController(Controller):
             shown=shown,
         )
         return Template("dashboard_attendance.html", context=context)
+
+    @get("/trainees")
+    async def trainees_of(
+        self, request: Request[Actor, str, object], settings: NamedDependency[Settings]
+    ) -> Template:
+        """The first-aid trainees of one category the trainee counts (人, 人次) count."""
+        query = request.query_params
+        category = query.get("category", "")
+        if category not in TRAINING_CATEGORIES:
+            raise NotFoundException()
+        zone = ZoneInfo(settings.time_zone)
+        today = now().astimezone(zone).date()
+        context: dict[str, Any] = {"indicator": BY_KEY[f"{category}_times"]}
+        try:
+            chosen = period.parse("range", query.get("from", ""), query.get("to", ""), today, zone)
+        except period.PeriodError as error:
+            context.update(error=error.message, code=error.code)
+            return Template("dashboard_trainees.html", context=context, status_code=400)
+        area, team = _id(query.get("area")), _id(query.get("team"))
+        after = _id(query.get("after")) or 0
+        found = await trainees.listed(request.user, category, area, team, chosen, after)
+        shown = {"category": category, "area": area or "", "team": team or ""}
+        shown |= {"from": chosen.first.isoformat(), "to": chosen.last.isoformat()}
+        context.update(period=chosen, found=found, shown=shown)
+        return Template("dashboard_trainees.html", context=context)
 
     @get(["/export.csv", "/export.xlsx"])
     async def export(

@@ -33,6 +33,10 @@ def records(
         return "/admin/accounts"
     if indicator.kind == "check_in" and not flagged:
         return "/dashboard/attendance?" + urlencode(_drop({"area": place, "team": team, **days}))
+    if indicator.kind == "training_count" and not flagged:
+        category = indicator.key.rsplit("_", 1)[0]
+        query = {"category": category, "area": place, "team": team, **days}
+        return "/dashboard/trainees?" + urlencode(_drop(query))
     if indicator.key in households.CELLS and not flagged:
         query = {"cell": indicator.key, "area": place, "team": team, **days}
         return "/dashboard/households?" + urlencode(_drop(query))
