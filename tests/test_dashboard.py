@@ -252,6 +252,30 @@ def test_trainee_counts_link_to_the_trainees_they_count(as_user, db, place, vol1
     assert 'data-trainee="' not in as_user("coord_fx").get(url).text
 
 
+def test_volunteer_counts_link_to_the_volunteers_they_count(as_user, db, place):
+    from tests.admin_helpers import account_id
+    from tests.checkin_helpers import local, scanned, send, team_activity
+
+    coord, vol2 = as_user("coord"), as_user("vol2")
+    day = {"starts_at": "2026-12-19T00:00", "ends_at": "2026-12-19T21:00"}
+    activity, key = team_activity(db, coord, **day)
+    send(
+        vol2,
+        scanned("check_in", activity, key, local("2026-12-19T00:00")),
+        scanned("check_out", activity, key, local("2026-12-19T20:30")),
+    )
+    page = coord.get("/dashboard?period=range&since=2026-12-01&until=2026-12-31").text
+    number, url = _total(page, "volunteers")
+    listed = re.findall(r'data-volunteer="(\d+)"', coord.get(url).text)
+    assert int(number) == len(listed) >= 2
+    assert str(db(account_id, "coord")) not in listed
+    number, url = _total(page, "volunteers_20h")
+    over = coord.get(url).text
+    assert number == "1" and re.findall(r'data-volunteer="(\d+)"', over) == [str(place["vol2"])]
+    assert "20.5" in over
+    assert 'data-volunteer="' not in as_user("coord_fx").get(url).text
+
+
 def test_a_team_row_links_with_its_team(as_user, db, place):
     from tests.admin_helpers import team_id
 

@@ -226,6 +226,28 @@ class DashboardController(Controller):
         context.update(period=chosen, found=found, shown=shown)
         return Template("dashboard_trainees.html", context=context)
 
+    @get("/volunteers")
+    async def volunteers(
+        self, request: Request[Actor, str, object], settings: NamedDependency[Settings]
+    ) -> Template:
+        """The registered volunteers the volunteer counts count (``over=1``: those with 20
+        service hours in the period's year)."""
+        query = request.query_params
+        over = query.get("over") == "1"
+        zone = ZoneInfo(settings.time_zone)
+        today = now().astimezone(zone).date()
+        key = "volunteers_20h" if over else "volunteers"
+        context: dict[str, Any] = {"indicator": BY_KEY[key]}
+        try:
+            chosen = period.parse("range", query.get("from", ""), query.get("to", ""), today, zone)
+        except period.PeriodError as error:
+            context.update(error=error.message, code=error.code)
+            return Template("dashboard_volunteers.html", context=context, status_code=400)
+        area, team = _id(query.get("area")), _id(query.get("team"))
+        found = await people.registered(request.user, area, team, chosen, over)
+        context.update(period=chosen, volunteers=found, over=over)
+        return Template("dashboard_volunteers.html", context=context)
+
     @get(["/export.csv", "/export.xlsx"])
     async def export(
         self, request: Request[Actor, str, object], settings: NamedDependency[Settings]

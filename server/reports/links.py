@@ -29,6 +29,10 @@ def records(
         return "/followups?" + urlencode(_drop(query))
     if indicator.key == "activities_held":
         return "/activities?" + urlencode(_drop({"held": "1", "area": place, "team": team, **days}))
+    if indicator.key in ("volunteers", "volunteers_20h"):
+        over = "1" if indicator.key == "volunteers_20h" else None
+        query = {"over": over, "area": place, "team": team, **days}
+        return "/dashboard/volunteers?" + urlencode(_drop(query))
     if not indicator.kind:
         return "/admin/accounts"
     if indicator.kind == "check_in" and not flagged:

@@ -110,14 +110,34 @@ async def over_target(
     """Registered volunteers (active, of the teams here) with at least 20 service hours
     in the year the period ends in, wherever they served: per row (their team's area, or
     their team) and in all."""
-    volunteers = await _keyed(
+    volunteers = await _volunteers(actor, grouping)
+    minutes = await _year_minutes(volunteers, period)
+    rows: dict[int, Cells] = defaultdict(lambda: {"volunteers_20h": Cell()})
+    reached = [p for p, m in minutes.items() if m >= hours.YEAR_TARGET_MINUTES]
+    for person in reached:
+        rows[volunteers[person]]["volunteers_20h"].value += 1
+    return dict(rows), {"volunteers_20h": Cell(len(reached))}
+
+
+async def _volunteers(actor: Actor, grouping: Grouping, until: Any = None) -> dict[int, int]:
+    """Active volunteer and leader accounts of the teams here (made before ``until``): id ->
+    row."""
+    when, args = "x.role IN ('volunteer', 'leader') AND x.active = {}", [True]
+    if until is not None:
+        when, args = f"{when} AND x.created_at < {{}}", [True, until]
+    return await _keyed(
         actor,
         grouping,
         f'"{ACCOUNT}" x JOIN "{TEAM}" t ON t.id = x.team JOIN "{AREA}" a ON a.id = t.area',
         "x.team",
-        "x.role IN ('volunteer', 'leader') AND x.active = {}",
-        [True],
+        when,
+        args,
     )
+
+
+async def _year_minutes(volunteers: dict[int, int], period: Period) -> dict[int, int]:
+    """Each of ``volunteers``' service minutes (verified and make-up) in the year the period
+    ends in, wherever they served."""
     start = dt.datetime(period.last.year, 1, 1, tzinfo=period.zone)
     end = dt.datetime(period.last.year + 1, 1, 1, tzinfo=period.zone)
     year = await Activity.select(Activity.id).where(
@@ -128,11 +148,31 @@ async def over_target(
     for a in found:
         if spans[a.activity_id].service:
             minutes[a.person_id] += a.minutes
-    rows: dict[int, Cells] = defaultdict(lambda: {"volunteers_20h": Cell()})
-    reached = [p for p, m in minutes.items() if m >= hours.YEAR_TARGET_MINUTES]
-    for person in reached:
-        rows[volunteers[person]]["volunteers_20h"].value += 1
-    return dict(rows), {"volunteers_20h": Cell(len(reached))}
+    return minutes
+
+
+async def registered(
+    actor: Actor, place: int | None, team: int | None, period: Period, over_target: bool
+) -> list[dict[str, Any]]:
+    """The registered volunteers the dashboard counts under area ``place`` (of team
+    ``team``) at the period's end, or (``over_target``) those of them with 20 service
+    hours in its year, by name: ``id``, ``display_name``, ``team``, ``minutes`` (the
+    year's; None when not asked)."""
+    grouping = Grouping("area", place)
+    volunteers = await _volunteers(actor, grouping, None if over_target else period.end)
+    minutes = await _year_minutes(volunteers, period) if over_target else {}
+    ids = [
+        p for p in volunteers if not over_target or minutes.get(p, 0) >= hours.YEAR_TARGET_MINUTES
+    ]
+    rows = await Account.select(
+        Account.id, Account.display_name, Account.team, Account.team.name
+    ).where(Account.id.is_in(ids or [-1]))
+    if team is not None:
+        rows = [r for r in rows if r["team"] == team]
+    return sorted(
+        ({**r, "minutes": minutes.get(r["id"]) if over_target else None} for r in rows),
+        key=lambda r: (r["team.name"] or "", r["display_name"], r["id"]),
+    )
 
 
 async def attendances(
