@@ -276,6 +276,27 @@ def test_volunteer_counts_link_to_the_volunteers_they_count(as_user, db, place):
     assert 'data-volunteer="' not in as_user("coord_fx").get(url).text
 
 
+def test_medicines_delivered_link_to_each_medicine_of_each_delivery(as_user, db, place):
+    from tests.builders import push_results
+    from tests.catalogue_helpers import item_ids, medicine_entry, member_ids
+    from tests.helpers import household_ids_of
+
+    vol1 = as_user("vol1")
+    [household, *_] = db(household_ids_of, "vol1")
+    [member, *_] = db(member_ids, household)
+    [first, second, *_] = db(item_ids, "medicine").values()
+    two = medicine_entry(household, member, first)
+    two["data"]["items"].append({**two["data"]["items"][0], "item_id": second})
+    one = medicine_entry(household, member, first)
+    assert {r["status"] for r in push_results(vol1, [two, one])} == {"accepted"}
+    coord = as_user("coord")
+    page = coord.get("/dashboard?period=range&since=2026-11-01&until=2026-11-30").text
+    assert _total(page, "medicine_deliveries")[0] == "2"
+    number, url = _total(page, "medicine_items")
+    assert number == "3" and len(re.findall(r'data-line="', coord.get(url).text)) == 3
+    assert 'data-line="' not in as_user("coord_fx").get(url).text
+
+
 def test_a_team_row_links_with_its_team(as_user, db, place):
     from tests.admin_helpers import team_id
 

@@ -22,6 +22,7 @@ from server.reports import (
     export,
     households,
     links,
+    medicines,
     people,
     period,
     service,
@@ -247,6 +248,28 @@ class DashboardController(Controller):
         found = await people.registered(request.user, area, team, chosen, over)
         context.update(period=chosen, volunteers=found, over=over)
         return Template("dashboard_volunteers.html", context=context)
+
+    @get("/medicines")
+    async def medicines_of(
+        self, request: Request[Actor, str, object], settings: NamedDependency[Settings]
+    ) -> Template:
+        """The medicine lines the count of medicines delivered (品种次) counts."""
+        query = request.query_params
+        zone = ZoneInfo(settings.time_zone)
+        today = now().astimezone(zone).date()
+        context: dict[str, Any] = {"indicator": BY_KEY["medicine_items"]}
+        try:
+            chosen = period.parse("range", query.get("from", ""), query.get("to", ""), today, zone)
+        except period.PeriodError as error:
+            context.update(error=error.message, code=error.code)
+            return Template("dashboard_medicines.html", context=context, status_code=400)
+        area, team = _id(query.get("area")), _id(query.get("team"))
+        after = _id(query.get("after")) or 0
+        found = await medicines.listed(request.user, area, team, chosen, after)
+        shown = {"area": area or "", "team": team or ""}
+        shown |= {"from": chosen.first.isoformat(), "to": chosen.last.isoformat()}
+        context.update(period=chosen, found=found, shown=shown)
+        return Template("dashboard_medicines.html", context=context)
 
     @get(["/export.csv", "/export.xlsx"])
     async def export(

@@ -41,6 +41,8 @@ def records(
         category = indicator.key.rsplit("_", 1)[0]
         query = {"category": category, "area": place, "team": team, **days}
         return "/dashboard/trainees?" + urlencode(_drop(query))
+    if indicator.key == "medicine_items" and not flagged:
+        return "/dashboard/medicines?" + urlencode(_drop({"area": place, "team": team, **days}))
     if indicator.key in households.CELLS and not flagged:
         query = {"cell": indicator.key, "area": place, "team": team, **days}
         return "/dashboard/households?" + urlencode(_drop(query))
