@@ -297,6 +297,28 @@ def test_medicines_delivered_link_to_each_medicine_of_each_delivery(as_user, db,
     assert 'data-line="' not in as_user("coord_fx").get(url).text
 
 
+def test_supplies_per_item_link_to_their_handouts(as_user, db, place):
+    from tests.builders import push_results
+    from tests.catalogue_helpers import item_ids, supply_entry
+    from tests.helpers import household_ids_of
+
+    vol1 = as_user("vol1")
+    [household, *_] = db(household_ids_of, "vol1")
+    books = db(item_ids, "supplies")["写字本"]
+    school = {"place": "华家河村小学", "people": 32, "description": "留守儿童"}
+    sent = [supply_entry(household, books), supply_entry(None, books, group=school)]
+    assert {r["status"] for r in push_results(vol1, sent)} == {"accepted"}
+    coord = as_user("coord")
+    page = coord.get("/dashboard?period=range&since=2026-11-01&until=2026-11-30").text
+    row = re.search(r'<tr data-supply="写字本[^"]*\|pairing">(.*?)</tr>', page, re.S).group(1)
+    link = re.search(r'data-handouts><a href="([^"]+)">(\d+)<', row)
+    shown = coord.get(html.unescape(link.group(1))).text
+    listed = re.findall(r'data-handout="([0-9a-f-]{36})"', shown)
+    assert link.group(2) == "2" and sorted(listed) == sorted(e["id"] for e in sent)
+    assert "华家河村小学" in shown
+    assert 'data-handout="' not in as_user("coord_fx").get(html.unescape(link.group(1))).text
+
+
 def test_a_team_row_links_with_its_team(as_user, db, place):
     from tests.admin_helpers import team_id
 

@@ -18,6 +18,7 @@ from server.exports.controllers import send
 from server.forms import int_or_none
 from server.i18n import N_, gettext
 from server.reports import (
+    breakdowns,
     charts,
     export,
     households,
@@ -270,6 +271,35 @@ class DashboardController(Controller):
         shown |= {"from": chosen.first.isoformat(), "to": chosen.last.isoformat()}
         context.update(period=chosen, found=found, shown=shown)
         return Template("dashboard_medicines.html", context=context)
+
+    @get("/supplies")
+    async def supplies_of(
+        self, request: Request[Actor, str, object], settings: NamedDependency[Settings]
+    ) -> Template:
+        """The handouts behind one line of supplies per item and occasion."""
+        query = request.query_params
+        item, occasion = _id(query.get("item")), query.get("occasion", "")
+        if item is None or occasion not in OCCASIONS:
+            raise NotFoundException()
+        zone = ZoneInfo(settings.time_zone)
+        today = now().astimezone(zone).date()
+        context: dict[str, Any] = {"occasion": OCCASIONS[occasion]}
+        try:
+            chosen = period.parse("range", query.get("from", ""), query.get("to", ""), today, zone)
+        except period.PeriodError as error:
+            context.update(error=error.message, code=error.code)
+            return Template("dashboard_supplies.html", context=context, status_code=400)
+        area, team = _id(query.get("area")), _id(query.get("team"))
+        unit = query.get("unit", "")[:16]
+        after = _id(query.get("after")) or 0
+        found, next_id = await breakdowns.handouts(
+            request.user, item, unit, occasion, area, team, chosen, after
+        )
+        shown = {"item": item, "unit": unit, "occasion": occasion, "area": area or ""}
+        shown |= {"team": team or "", "from": chosen.first.isoformat()}
+        shown["to"] = chosen.last.isoformat()
+        context.update(period=chosen, lines=found, next_id=next_id, shown=shown)
+        return Template("dashboard_supplies.html", context=context)
 
     @get(["/export.csv", "/export.xlsx"])
     async def export(
