@@ -4,9 +4,13 @@ count only those, correcting a visit and voiding an entry by plain form posts, a
 from __future__ import annotations
 
 import re
+import uuid
 
+from tests.activity_helpers import signup_entry
 from tests.builders import correction_entry, push_results
+from tests.checkin_helpers import team_activity
 from tests.helpers import household_ids_of, visit_form
+from tests.notice_helpers import notice_read_entry, notice_to
 from tests.support import csrf, form_fields
 from tests.test_corrections import LATER, accepted, latest_needs, visit, visit_data
 
@@ -137,3 +141,57 @@ def test_a_coordinator_voids_a_visit_from_the_household_page(vol1, as_user, db):
     assert response.status_code == 303
     assert response.headers["location"].startswith(f"/households/{household}")
     assert "重复的" not in latest_needs(vol1, household)
+
+
+def _trainees(activity: int, category: str = "first_aider") -> dict:
+    from tests.builders import RECORDED_AT
+
+    trainee = {"name": "刘春燕", "phone": "13907191234", "certificate": "passed"}
+    data = {"activity_id": str(activity), "category": category, "trainees": [trainee]}
+    return {"id": str(uuid.uuid4()), "kind": "training_count", "schema": 1,
+            "recorded_at": RECORDED_AT, "data": data}  # fmt: skip
+
+
+def test_my_record_names_trainees_in_words_never_by_their_codes(vol1, as_user, db):
+    activity, _ = team_activity(db, as_user("coord"), kind="first_aid_training")
+    accepted(push_results(vol1, [_trainees(activity)]))
+    [row] = [r for r in records(vol1) if "刘春燕" in r]
+    text = re.sub(r"<[^>]+>", " ", row)
+    assert "培训学员" in text and "救护员" in text and "合格" in text
+    for code in ("training_count", "first_aider", "activity_id", "passed", "trainees"):
+        assert code not in text
+
+
+def test_my_record_names_the_activity_an_entry_is_about(vol1, as_user, db):
+    coord = as_user("coord")
+    activity, _ = team_activity(db, coord, kind="first_aid_training", title="华家河村急救培训")
+    accepted(push_results(vol1, [_trainees(activity)]))
+    [row] = [r for r in records(vol1) if "刘春燕" in r]
+    summary = row.split("<summary>", 1)[1].split("</summary>", 1)[0]
+    assert "华家河村急救培训" in summary
+
+
+def test_my_record_names_a_sign_up_in_words(vol1, as_user, db):
+    activity, _ = team_activity(db, as_user("coord"), title="重阳节敬老服务", signup="on")
+    accepted(push_results(vol1, [signup_entry(activity)]))
+    [row] = [r for r in records(vol1) if "重阳节敬老服务" in r]
+    text = re.sub(r"<[^>]+>", " ", row)
+    assert "活动报名" in text
+    assert "activity_signup" not in text and "activity_id" not in text
+
+
+def test_my_record_leaves_out_the_notices_i_marked_as_read(vol1, db):
+    notice = db(notice_to, "vol1", "冬季防火安全提醒")
+    accepted(push_results(vol1, [notice_read_entry(notice)]))
+    page = vol1.get("/me").text
+    listing = page.split('id="my-entries"', 1)[1].split("</ol>", 1)[0]
+    assert "notice" not in listing
+
+
+def test_my_record_names_every_kind_for_entries_still_on_the_phone(vol1):
+    from server.entries.kinds import registry
+
+    labels = vol1.get("/me").text.split('id="overlay-labels"', 1)[1].split(">", 1)[0]
+    for kind in {name for name, _ in registry.KINDS} - {"correction", "notice_read"}:
+        label = re.search(rf'data-pending-kind-{kind}="([^"]*)"', labels)
+        assert label and label.group(1) and kind not in label.group(1), kind

@@ -57,6 +57,7 @@ class RecordsController(Controller):
         return {
             "records": await service.records(request.user),
             "correctable": registry.correctable(),
+            "listed_kinds": sorted({name for name, _ in registry.KINDS} - service.NOT_LISTED),
             "totals": await visit_history.own_totals(request.user),
             "saved": request.query_params.get("saved", ""),
             "error": "",

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from server import scope
+from server.activities.tables import Activity
 from server.actor import Actor
 from server.catalogues.tables import CatalogueItem
 from server.entries import chains
@@ -23,6 +24,9 @@ from server.wire import parse_time
 
 SHOWN = 200
 """Entries read for the page, the newest first (corrections included)."""
+NOT_LISTED = frozenset({CORRECTION, "notice_read"})
+"""Kinds that are no record of work: a correction shows as the values it gave, and a notice
+marked as read is only a receipt."""
 
 
 @dataclass
@@ -40,8 +44,11 @@ class Record:
     voided: bool
     corrected: bool
     household_id: int | None = None
+    activity_id: int | None = None
     household: str = ""
     """The household's head name, when the volunteer may still see it."""
+    activity: str = ""
+    """The title of the activity it is about (a sign-up, a check-in, trainees)."""
     author_id: int = 0
     files: list[str] = dataclasses.field(default_factory=list)
     """The names of the files the entry carries (a photo, a signature)."""
@@ -71,6 +78,7 @@ def _record(root: dict[str, Any], rows: dict[str, dict[str, Any]]) -> Record:
             break
         head, data, voided = following, values, following["voided"]
     household = data.get("household_id")
+    activity = data.get("activity_id")
     return Record(
         id=str(root["id"]),
         head=str(head["id"]),
@@ -80,9 +88,15 @@ def _record(root: dict[str, Any], rows: dict[str, dict[str, Any]]) -> Record:
         data=data,
         voided=voided,
         corrected=head is not root,
-        household_id=int(household) if isinstance(household, str) and household.isdigit() else None,
+        household_id=_id(household),
+        activity_id=_id(activity),
         files=_files(root["body"]),
     )
+
+
+def _id(value: Any) -> int | None:
+    """An id as phones send it (digits in a string), else None."""
+    return int(value) if isinstance(value, str) and value.isdigit() and len(value) < 19 else None
 
 
 async def records(actor: Actor) -> list[Record]:
@@ -104,7 +118,7 @@ async def records(actor: Actor) -> list[Record]:
         .limit(SHOWN)
     )
     by_id = {str(r["id"]): r for r in rows}
-    found = [_record(r, by_id) for r in rows if r["kind"] != CORRECTION]
+    found = [_record(r, by_id) for r in rows if r["kind"] not in NOT_LISTED]
     refused = {
         str(r["supersedes"])
         for r in rows
@@ -112,8 +126,10 @@ async def records(actor: Actor) -> list[Record]:
     }
     names = await _household_names(actor, {r.household_id for r in found if r.household_id})
     items = await _item_names(found)
+    titles = await _activity_titles({r.activity_id for r in found if r.activity_id})
     for record in found:
         record.household = names.get(record.household_id or 0, "")
+        record.activity = titles.get(record.activity_id or 0, "")
         record.author_id = actor.id
         record.display = _display(record.data, items)
         record.correction_refused = bool({record.id, record.head} & refused)
@@ -138,6 +154,14 @@ async def _household_names(actor: Actor, ids: set[int]) -> dict[int, str]:
     visible = await scope.households(actor)
     rows = await (select if visible is None else select.where(visible))
     return {r["id"]: r["head_name"] for r in rows}
+
+
+async def _activity_titles(ids: set[int]) -> dict[int, str]:
+    """The titles of the activities the volunteer's own entries name (one query)."""
+    if not ids:
+        return {}
+    rows = await Activity.select(Activity.id, Activity.title).where(Activity.id.is_in(sorted(ids)))
+    return {r["id"]: r["title"] for r in rows}
 
 
 def _item_ids(data: dict[str, Any]) -> list[str]:

@@ -8,6 +8,8 @@ import { account, message, shortTime } from "./ui.js";
 import { drawEntryFiles, entryFigure } from "./entry-files.js";
 
 const AREAS = ["health", "training", "livelihood", "work_school"];
+/** Kinds 我的记录 does not list (as `NOT_LISTED` in server/records/service.py). */
+const NOT_LISTED = ["correction", "notice_read"];
 
 function element(tag, className, ...children) {
   const node = document.createElement(tag);
@@ -137,8 +139,10 @@ function pendingRecord(record, labels) {
   const item = element("li", `row record ${record.kind}`);
   item.dataset.entry = record.id;
   item.dataset.pending = "1";
-  const kind = labels(`pending-kind-${record.kind}`) || record.kind;
-  item.append(element("p", "", element("strong", "", kind), " · ", record.label || "", " · ",
+  // A kind's name in words, never its code (a kind this page does not name yet: 记录).
+  const kind = labels(`pending-kind-${record.kind}`) || labels("pending-kind-entry");
+  const about = record.label ? [" · ", record.label] : [];
+  item.append(element("p", "", element("strong", "", kind), ...about, " · ",
     shortTime(record.recorded_at), " ", mark()));
   // Its photo or signature, from the phone's own copy (the server has none yet).
   for (const { name } of record.attachments || []) {
@@ -150,7 +154,8 @@ function pendingRecord(record, labels) {
 function myRecords(list, waiting, labels) {
   for (const old of list.querySelectorAll("[data-pending]")) old.remove();
   const shown = new Set([...list.querySelectorAll("[data-entry]")].map((li) => li.dataset.entry));
-  const mine = waiting.filter((r) => r.kind !== "correction" && !shown.has(r.id));
+  // As on the server's list: a correction shows on what it corrects, a notice read is a receipt.
+  const mine = waiting.filter((r) => !NOT_LISTED.includes(r.kind) && !shown.has(r.id));
   list.prepend(...mine.reverse().map((r) => pendingRecord(r, labels)));
   const none = list.querySelector("#no-records");
   if (none) none.hidden = list.querySelector("[data-entry]") !== null;
