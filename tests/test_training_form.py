@@ -98,3 +98,22 @@ def test_only_who_manages_a_first_aid_training_has_the_form(db, as_user, vol1):
     assert vol1.get(f"/activities/{other}/training").status_code == 404
     assert 'id="training-link"' in vol1.get(f"/activities/{training}").text
     assert 'id="training-link"' not in vol1.get(f"/activities/{other}").text
+
+
+def test_a_trainee_phone_that_breaks_the_phone_rule_is_refused_in_words(db, as_user, vol1):
+    activity, _ = team_activity(db, as_user("coord"), kind="first_aid_training")
+    typed = {"category": "first_aider", "trainees.0.name": "刘春燕", "trainees.0.phone": "12345"}
+    response = post_form(vol1, f"/activities/{activity}/training", _form(vol1, activity, **typed))
+    assert response.status_code == 422
+    assert "请输入11位手机号，或带区号的座机号码" in response.text
+    assert 'value="12345"' in response.text
+    assert db(_stored, activity) == []
+
+
+def test_a_trainee_phone_is_kept_as_the_phone_rule_writes_it(db, as_user, vol1):
+    activity, _ = team_activity(db, as_user("coord"), kind="first_aid_training")
+    typed = {"category": "trainer", "trainees.0.name": "陈老师"}
+    typed["trainees.0.phone"] = "+86 139 0719 1234"
+    post_form(vol1, f"/activities/{activity}/training", _form(vol1, activity, **typed))
+    [data] = db(_stored, activity)
+    assert data["trainees"] == [{"name": "陈老师", "phone": "13907191234"}]

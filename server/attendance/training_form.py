@@ -12,6 +12,7 @@ import re
 import uuid
 from typing import Any
 
+from server import phones
 from server.entries.kinds.training_count import CATEGORIES
 from server.entries.prepared import Problem
 from server.i18n import N_
@@ -35,6 +36,7 @@ MESSAGES = {
     "trainees_missing": N_("Enter at least one trainee's name, or (public training) a headcount."),
     "name_missing": N_("Enter the trainee's name."),
     "bad_number": N_("Enter a whole number."),
+    "bad_phone": phones.MESSAGE,
 }
 """Problems only a form can have."""
 _WHOLE = re.compile(r"^\d{1,6}$")
@@ -76,6 +78,9 @@ def _trainees(category: str, values: dict[str, str], problems: list[Problem]) ->
             if any(field.values()):
                 problems.append(Problem("name_missing", f"trainees.{index}.name"))
             continue
+        field["phone"] = phones.normal(field["phone"])
+        if field["phone"] and not phones.valid(field["phone"]):
+            problems.append(Problem("bad_phone", f"trainees.{index}.phone"))
         trainee = {k: v for k, v in field.items() if v}
         trainees.append(trainee)
     return trainees

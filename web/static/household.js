@@ -6,12 +6,10 @@
 // server/households/edit_form.py); the same digest is made here, so the entry is the one
 // the server's own form handler would build from the same form.
 
+import { phoneOk } from "./phones.js";
 import { rfc3339 } from "./visit.js";
 
 const MEMBER_KEY = /^members\.(\d+)\.(id|name|relation|birth_year|removed|orig)$/;
-// The server's one phone rule (server/phones.py): a mobile, or a landline with its area code.
-const MOBILE = /^1[3-9][0-9]{9}$/;
-const LANDLINE = /^0[0-9]{2,3}-?[0-9]{7,8}$/;
 const FULL_WIDTH_DIGIT = /[\uFF10-\uFF19]/g;
 
 /** Python's `json.dumps(value, ensure_ascii=False, sort_keys=True)` for flat values. */
@@ -59,11 +57,6 @@ function memberRows(form) {
     birth_year: row.birth_year || "", removed: ["1", "on", "true"].includes(row.removed || ""),
     orig: row.orig || "",
   }));
-}
-
-function phoneOk(value) {
-  const phone = value.replace(/[\s()（）]/g, "").replace(/^(\+?86|0086)(?=1[0-9]{10}$)/, "");
-  return phone === "" || MOBILE.test(phone) || LANDLINE.test(phone);
 }
 
 function check(changes, rows) {

@@ -2,6 +2,7 @@
 // checks the phone can make offline. Used by the page (on submit) and by the worker (a form
 // POST the page did not take). The same fields as the server's form path.
 
+import { normalPhone, phoneOk } from "./phones.js";
 import { rfc3339 } from "./visit.js";
 
 const ROWS = 5;
@@ -12,7 +13,7 @@ const WHOLE = /^\d{1,6}$/;
 /**
  * The entry a filled-in form describes (`form`: FormData), and its problems as
  * [field name, code]: rows without a name are left out, certificates kept for first-aiders
- * only, a headcount for public training only.
+ * only, a headcount for public training only, phone numbers by the one phone rule.
  */
 export function trainingEntry(form, activityId, now = new Date()) {
   const found = [];
@@ -27,6 +28,8 @@ export function trainingEntry(form, activityId, now = new Date()) {
       if (Object.values(field).some(Boolean)) found.push([`trainees.${row}.name`, "name_missing"]);
       continue;
     }
+    if (!phoneOk(field.phone)) found.push([`trainees.${row}.phone`, "bad_phone"]);
+    field.phone = normalPhone(field.phone);
     trainees.push(Object.fromEntries(Object.entries(field).filter(([, v]) => v)));
   }
   const data = { activity_id: String(activityId), category, trainees };
