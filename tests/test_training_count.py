@@ -79,3 +79,10 @@ def test_an_activity_that_is_no_training_takes_no_counts(db, as_user, vol1):
     activity, _ = team_activity(db, as_user("coord"))
     [result] = send(vol1, _count(activity, "public", headcount=10))
     assert (result["status"], result["code"]) == ("rejected", "not_a_training")
+
+
+def test_the_attendance_page_is_titled_in_chinese_punctuation(db, as_user):
+    coord = as_user("coord")
+    activity, _ = team_activity(db, coord, kind="first_aid_training", title="急救培训")
+    heading = coord.get(f"/activities/{activity}/attendance").text.split("<h1>", 1)[1]
+    assert heading.startswith("出勤：急救培训</h1>")
