@@ -46,12 +46,13 @@ function sayUnanswered(form, found) {
 /** HTML constraints plus the rules the server would apply (`found`: [field name, message key]). */
 function check(form, found) {
   clearErrors(form);
+  sayUnanswered(form, found);
+  // The form's own words first (请选择培训类别); the general 请填写此项 only where it has none.
+  for (const [name, key] of found) markError(form, name, text(form, key));
   for (const field of form.elements) {
     if (!field.name || field.validity.valid) continue;
     markError(form, field.name, message(field.validity.valueMissing ? "required" : "tooLong"));
   }
-  sayUnanswered(form, found);
-  for (const [name, key] of found) markError(form, name, text(form, key));
   const first = form.querySelector("[aria-invalid=true]");
   if (!first) return true;
   say(message("fix"), { error: true });
@@ -166,7 +167,7 @@ async function capture(form, onSaved) {
     if (!check(form, [...found, ...attached.problems])) return;
     try {
       await outbox.save(account(), entry, { files: attached.files,
-        label: form.dataset.householdName || "", replaces: form.dataset.replaces || null });
+        label: form.dataset.householdName || form.dataset.entryLabel || "", replaces: form.dataset.replaces || null });
     } catch (error) {
       notSaved(form, error);
       return;
