@@ -26,6 +26,7 @@ from server.entries.kinds.purchase import Purchase
 from server.entries.kinds.supply_handout import SupplyHandout, SupplyHandoutItem
 from server.entries.kinds.training_count import TrainingCount, TrainingTrainee
 from server.entries.kinds.visit import Visit
+from server.entries.kinds.visit_tally import LastVisit, TallyMonth, VisitTally
 from server.entries.tables import Entry, EntryReceipt
 from server.exports.tables import ExportJob
 from server.followups.tables import FollowUp, FollowUpNote
@@ -92,6 +93,9 @@ APP_CONFIG = AppConfig(
         Purchase,
         ExportJob,
         HouseholdPatch,
+        VisitTally,
+        LastVisit,
+        TallyMonth,
     ],
     migration_dependencies=[],
     commands=[],

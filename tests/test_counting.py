@@ -348,3 +348,41 @@ def test_registered_volunteers_and_those_over_twenty_hours(db, as_user):
 
     assert board.total.cell("volunteers").value == db(registered)
     assert board.total.cell("volunteers_20h").value == 1
+
+
+def _ranges() -> list[tuple[dt.date, dt.date]]:
+    """Periods whose edges fall anywhere in a month: whole months from the tallies, edge
+    days added from the visits or taken away from a month's tally."""
+    today = NOW.date()
+    this_month = today.replace(day=1)
+    last_month = (this_month - dt.timedelta(days=1)).replace(day=1)
+    return [
+        (today - dt.timedelta(days=60), today),
+        (last_month, this_month - dt.timedelta(days=1)),
+        (last_month + dt.timedelta(days=2), today - dt.timedelta(days=1)),
+        (today - dt.timedelta(days=25), today - dt.timedelta(days=4)),
+        (today - dt.timedelta(days=3), today - dt.timedelta(days=2)),
+        (today - dt.timedelta(days=14), today),
+        (today - dt.timedelta(days=20), today - dt.timedelta(days=1)),
+    ]
+
+
+@pytest.mark.parametrize("which", range(7))
+def test_counts_for_any_period_equal_the_raw_entries(db, field_work, which):
+    first, last = _ranges()[which]
+    board = db(_board, "coord", "大柳乡", first, last)
+    counted = db(_raw_counted)
+    township = db(_path_of, "大柳乡")
+    expected = _expected(counted, township, first, last)
+    assert _got(board.total.cells, expected.keys()) == expected, (first, last)
+
+
+def test_a_period_is_read_from_month_tallies_and_edge_days():
+    from server.reports.period import Period
+    from server.reports.visit_counts import pieces
+
+    got = pieces(Period("range", dt.date(2026, 3, 3), dt.date(2026, 6, 10), ZONE))
+    assert (got.first, got.last) == (202603, 202605)
+    at = [(a.astimezone(ZONE).date().isoformat(), b.astimezone(ZONE).date().isoformat(), s)
+          for a, b, s in got.stretches]  # fmt: skip
+    assert at == [("2026-03-01", "2026-03-03", -1), ("2026-06-01", "2026-06-11", 1)]

@@ -17,8 +17,7 @@ from server.accounts.tables import Account
 from server.actor import Actor, now
 from server.areas.tables import Area, Team
 from server.db import fetch
-from server.entries.kinds.visit import Visit
-from server.entries.tables import Entry
+from server.entries.kinds.visit_tally import LastVisit
 from server.households.tables import Household
 from server.pairings.tables import Pairing
 
@@ -27,9 +26,7 @@ STATES = ("stale", "never")
 """Drill-down lists: not visited in the period (never visited included), never visited."""
 PAGE = 50
 
-H, A, V, P, U, T, E = (
-    t._meta.tablename for t in (Household, Area, Visit, Pairing, Account, Team, Entry)
-)
+H, A, P, U, T = (t._meta.tablename for t in (Household, Area, Pairing, Account, Team))
 
 
 @dataclass(frozen=True)
@@ -55,17 +52,11 @@ class Row:
         return round(100 * self.visited / self.households) if self.households else 0
 
 
-_LAST = (
-    f'(SELECT v.visited_at FROM "{V}" v WHERE v.household = h.id AND v.voided = {{}} '
-    f'AND v.entry NOT IN (SELECT e.id FROM "{E}" e WHERE e.superseded_by IS NOT NULL) '
-    "ORDER BY v.visited_at DESC LIMIT 1)"
-)
-"""A household's last visit that counts (``chains.latest`` in SQL: the latest entry of a
-correction chain, nothing of a voided one), or NULL. One walk down the index on ``visit
-(household, visited_at)`` from the newest visit, stopping at the first that counts, so a
-page costs one probe per household whatever its number of visits. The entries replaced by
-a correction (few; through ``entry.superseded_by``'s index) are read once per query, not
-looked up for every visit. ``v.voided = {}`` (always False) keeps the arguments in step."""
+_LAST = "lv.visited_at"
+"""A household's last visit that counts (``chains.latest``: the latest entry of a correction
+chain, nothing of a voided one), or NULL: kept with the visits (``visit_tally.LastVisit``),
+so a page reads one row per household whatever its number of visits."""
+LAST_JOIN = f'LEFT JOIN "{LastVisit._meta.tablename}" lv ON lv.household = h.id'
 
 _GROUPED = {
     # key, name, detail (inner), detail (outer), sort
@@ -99,9 +90,10 @@ async def _scoped(actor: Actor, place: int | None) -> tuple[str, list[Any]]:
 
 def _source(grouping: str) -> str:
     if grouping == "village":
-        return f'FROM "{H}" h JOIN "{A}" a ON a.id = h.village'
+        return f'FROM "{H}" h {LAST_JOIN} JOIN "{A}" a ON a.id = h.village'
     return (
-        f'FROM "{P}" p JOIN "{H}" h ON h.id = p.household JOIN "{A}" a ON a.id = h.village '
+        f'FROM "{P}" p JOIN "{H}" h ON h.id = p.household {LAST_JOIN} '
+        f'JOIN "{A}" a ON a.id = h.village '
         f'JOIN "{U}" u ON u.id = p.volunteer JOIN "{T}" t ON t.id = u.team '
         "WHERE p.ended_at IS NULL AND"
     )
@@ -122,7 +114,7 @@ async def rows(actor: Actor, grouping: str, days: int, place: int | None = None)
         f"h.id AS household, {_LAST} AS last {source} {glue} {where}) x "
         "GROUP BY x.id, x.name, x.detail, x.sort ORDER BY x.sort, x.name"
     )
-    found = await fetch(sql, cutoff(days), False, *args)
+    found = await fetch(sql, cutoff(days), *args)
     return [
         Row(r["id"], r["name"], r["households"], r["visited"], r["never"], r["detail"] or "")
         for r in found
@@ -166,7 +158,7 @@ async def households(
     )
     found = [
         {**row, "last_visit": _as_time(row["last_visit"])}
-        for row in await fetch(sql, False, *args, group_id, after_id, *state_args)
+        for row in await fetch(sql, *args, group_id, after_id, *state_args)
     ]
     more = len(found) > PAGE
     shown = found[:PAGE]

@@ -24,7 +24,7 @@ from server.entries import attachment_checks
 from server.entries import prepared as entry
 from server.entries.chains import CORRECTION, Link
 from server.entries.content_hash import canonical_hash
-from server.entries.kinds import correction, registry
+from server.entries.kinds import correction, registry, visit_tally
 from server.entries.kinds.visit import active_accounts
 from server.entries.prepared import (
     Lookups,
@@ -277,6 +277,11 @@ async def _store(actor: Actor, prepared: list[Prepared], language: str, device_i
         if p.apply is not None:
             p.result = await p.apply(device_id, language) or p.result
     await _after_stored(accepted)
+    # The summaries the dashboard and 户户走到 read, made again for every household whose
+    # visits the batch wrote, replaced or voided (its corrections' targets included).
+    touched = [p.entry_id for p in accepted] + [p.supersedes for p in accepted]
+    touched += [r.id for p in accepted for _, r in p.rewritten]
+    await visit_tally.refresh_entries(touched)
     await _to_review(accepted)
     await changelog.entries_stored(
         actor.id,

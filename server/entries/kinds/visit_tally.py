@@ -1,0 +1,188 @@
+"""What the dashboard and 户户走到 read instead of every visit: each household's visits
+summed per volunteer and local month (``visit_tally``), and its last visit that counts
+(``last_visit``).
+
+Both are kept in the transaction that stores the visits. They are never added to or
+taken from: whenever a batch touches a household's visits (a new visit, a correction's new
+values, the entry a correction replaces or voids), that household's rows are made again
+from its visits with the rules every count follows (``chains.latest``: only the latest
+entry of a chain, nothing of a voided one; flagged entries marked). A household has a few
+dozen visits, so this costs a few indexed reads per batch, and the summary can never
+drift from the visits behind it.
+
+Months are local months of ``Settings.time_zone``: ``tally_month`` holds each month's
+bounds, made for the zone when the database is migrated; a changed zone makes the months
+and every tally again (``ensure_zone``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from piccolo.columns import ForeignKey, Integer, Timestamptz
+from piccolo.table import Table
+
+from server.accounts.tables import Account
+from server.db import fetch, insert_rows
+from server.entries.kinds.visit import NEED_AREAS, Visit
+from server.entries.tables import Entry
+from server.households.tables import Household
+from server.system.tables import SystemValue
+
+FIRST_YEAR, LAST_YEAR = 1970, 2199
+"""The months ``tally_month`` holds (a period outside them is counted from the visits)."""
+ZONE_KEY = "tally_zone"
+
+MARKS = {
+    **{f"need_{k}": f"v.{k}_level <> 'none'" for k in NEED_AREAS},
+    "urgent": "(" + " OR ".join(f"v.{k}_level = 'urgent'" for k in NEED_AREAS) + ")",
+}
+"""What a visit records that the dashboard counts households for (SQL over visit ``v``)."""
+FLAGGED = "(e.flag <> '' OR e.status = 'conflict')"
+
+
+class VisitTally(Table):
+    """One household's counting visits by one volunteer in one local month."""
+
+    household = ForeignKey(references=Household, index=True)
+    volunteer = ForeignKey(references=Account)
+    month = Integer(index=True)
+    """``YYYYMM`` of the local month."""
+    visits = Integer()
+    flagged = Integer()
+    need_health = Integer()
+    need_health_f = Integer()
+    need_training = Integer()
+    need_training_f = Integer()
+    need_livelihood = Integer()
+    need_livelihood_f = Integer()
+    need_work_school = Integer()
+    need_work_school_f = Integer()
+    urgent = Integer()
+    """Visits recording an urgent need (any area)."""
+    urgent_f = Integer()
+    """Each ``*_f``: how many of those visits are flagged."""
+
+
+class LastVisit(Table):
+    """A household's last visit that counts (none: never visited)."""
+
+    household = ForeignKey(references=Household, unique=True)
+    visited_at = Timestamptz()
+
+
+class TallyMonth(Table):
+    """A local month's bounds in UTC."""
+
+    month = Integer(unique=True)
+    starts = Timestamptz(index=True)
+    ends = Timestamptz()
+
+
+V, E, T, L, M = (t._meta.tablename for t in (Visit, Entry, VisitTally, LastVisit, TallyMonth))
+
+
+def month_key(day: dt.date) -> int:
+    """``YYYYMM`` of the month holding ``day``."""
+    return day.year * 100 + day.month
+
+
+def _month_starts(zone: ZoneInfo) -> list[dict[str, Any]]:
+    rows = []
+    for year in range(FIRST_YEAR, LAST_YEAR + 1):
+        for month in range(1, 13):
+            start = dt.datetime(year, month, 1, tzinfo=zone)
+            following = dt.datetime(year + month // 12, month % 12 + 1, 1, tzinfo=zone)
+            rows.append(
+                {
+                    "month": year * 100 + month,
+                    "starts": start.astimezone(dt.UTC),
+                    "ends": following.astimezone(dt.UTC),
+                }
+            )
+    return rows
+
+
+def _marks_sql() -> str:
+    return ", ".join(
+        f"SUM(CASE WHEN {cond} THEN 1 ELSE 0 END), "
+        f"SUM(CASE WHEN {cond} AND v.fl = 1 THEN 1 ELSE 0 END)"
+        for cond in MARKS.values()
+    )
+
+
+def _counting(households: str) -> str:
+    """The visits that count (with ``fl``, flagged) of the households ``households`` picks."""
+    return (
+        f"SELECT v.*, CASE WHEN {FLAGGED} THEN 1 ELSE 0 END AS fl "
+        f'FROM "{V}" v JOIN "{E}" e ON e.id = v.entry '
+        f"WHERE e.superseded_by IS NULL{households}"
+    )
+
+
+async def _make(households: str, args: list[Any]) -> None:
+    columns = ", ".join(f"{m}, {m}_f" for m in MARKS)
+    await fetch(
+        f'INSERT INTO "{T}" (household, volunteer, month, visits, flagged, {columns}) '
+        f"SELECT v.household, v.volunteer, m.month, COUNT(*), SUM(v.fl), {_marks_sql()} "
+        f'FROM ({_counting(households)}) v JOIN "{M}" m '
+        "ON v.visited_at >= m.starts AND v.visited_at < m.ends "
+        "GROUP BY v.household, v.volunteer, m.month",
+        *args,
+    )
+    await fetch(
+        f'INSERT INTO "{L}" (household, visited_at) '
+        f"SELECT v.household, MAX(v.visited_at) FROM ({_counting(households)}) v "
+        "GROUP BY v.household",
+        *args,
+    )
+
+
+async def refresh(households: Iterable[int]) -> None:
+    """Make the rows of ``households`` again from their visits (in the caller's
+    transaction)."""
+    ids = sorted(set(households))
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        marks = ", ".join("{}" for _ in chunk)
+        await fetch(f'DELETE FROM "{T}" WHERE household IN ({marks})', *chunk)
+        await fetch(f'DELETE FROM "{L}" WHERE household IN ({marks})', *chunk)
+        await _make(f" AND v.household IN ({marks})", chunk)
+
+
+async def refresh_entries(entry_ids: Iterable[Any]) -> None:
+    """Make again the rows of the households whose visits ``entry_ids`` wrote."""
+    ids = list({str(i) for i in entry_ids if i is not None})
+    households: set[int] = set()
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        found = await Visit.select(Visit.household).where(Visit.entry.is_in(chunk))
+        households |= {r["household"] for r in found}
+    await refresh(households)
+
+
+async def rebuild(zone: str) -> None:
+    """The months of ``zone`` and every household's rows, made again (in the caller's
+    transaction)."""
+    await fetch(f'DELETE FROM "{M}"')
+    await insert_rows(TallyMonth, _month_starts(ZoneInfo(zone)))
+    await fetch(f'DELETE FROM "{T}"')
+    await fetch(f'DELETE FROM "{L}"')
+    await _make("", [])
+
+
+async def ensure_zone(zone: str) -> None:
+    """Months and tallies made for ``zone``: at once after the tables are created, and
+    again when the deployment's time zone changed."""
+    row = await SystemValue.select(SystemValue.value).where(SystemValue.key == ZONE_KEY).first()
+    if row is not None and row["value"] == zone:
+        return
+    from server.db import write_transaction
+
+    async with write_transaction():
+        await rebuild(zone)
+        await SystemValue.delete().where(SystemValue.key == ZONE_KEY)
+        await SystemValue.insert(SystemValue(key=ZONE_KEY, value=zone))
