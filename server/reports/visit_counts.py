@@ -83,8 +83,7 @@ def _per_household(grouping: Grouping, cuts: int, signs: list[int]) -> str:
     (each added or taken away, ``signs``)."""
     parts = [_tallied(cuts), *(_raw(sign, cuts) for sign in signs)]
     marks = ", ".join(
-        f"CASE WHEN SUM(v.{m}) > 0 THEN 1 ELSE 0 END AS {m}, SUM(v.{m}_f) AS {m}__f"
-        for m in _MARKS
+        f"CASE WHEN SUM(v.{m}) > 0 THEN 1 ELSE 0 END AS {m}, SUM(v.{m}_f) AS {m}__f" for m in _MARKS
     )
     before = "".join(f", SUM(v.c{n}) AS c{n}" for n in range(cuts))
     team, join, by = "0", "", ""
@@ -93,7 +92,7 @@ def _per_household(grouping: Grouping, cuts: int, signs: list[int]) -> str:
     return (
         f"SELECT v.household AS household, {team} AS team, SUM(v.visits) AS n, "
         f"SUM(v.flagged) AS f, {marks}{before} FROM ({' UNION ALL '.join(parts)}) v {join} "
-        f"GROUP BY v.household{by} HAVING SUM(v.visits) > 0"
+        f"GROUP BY v.household{by}"
     )
 
 
@@ -114,13 +113,26 @@ def _merged(cuts: int) -> str:
 
 
 def _cells(row: dict[str, Any]) -> Cells:
+    def number(name: str) -> int:
+        return int(row.get(name) or 0)
+
     cells = {
-        "households_visited": Cell(int(row["households"] or 0), int(row["f"] or 0)),
-        "visits": Cell(int(row["n"] or 0), int(row["f"] or 0)),
+        "households_visited": Cell(number("households"), number("f")),
+        "visits": Cell(number("n"), number("f")),
     }
     for name in _MARKS:
-        cells[name] = Cell(int(row[name] or 0), int(row[f"{name}__f"] or 0))
+        cells[name] = Cell(number(name), number(f"{name}__f"))
     return cells
+
+
+def _summed(found: list[dict[str, Any]]) -> dict[str, Any]:
+    """The total row of rows that share no household: each number added up."""
+    total: dict[str, Any] = {"row_key": TOTAL}
+    for row in found:
+        for name, value in row.items():
+            if name != "row_key":
+                total[name] = total.get(name, 0) + int(value or 0)
+    return total
 
 
 @dataclass(frozen=True)
@@ -174,13 +186,20 @@ async def visits(
     chosen, chosen_args = await scope.place_sql(actor, "a.path", grouping.place)
     n = len(cuts) if monthly else 0
     signs = [sign for _, _, sign in counted.stretches]
+    # A household's visits may all lie in days taken away from its months (``n`` 0).
+    # Rows per area share no household, so the total is their sum; rows per team may (a
+    # household visited by two teams counts once in all), so it is counted again as a whole.
+    total_sql = (
+        f" UNION ALL SELECT {TOTAL} AS row_key, {_sums(n)} FROM ({_merged(n)}) t"
+        if grouping.by == "team"
+        else ""
+    )
     sql = (
         f"WITH per AS MATERIALIZED ({_per_household(grouping, n, signs)}), "
         f"placed AS MATERIALIZED (SELECT p.*, {key} AS row_key FROM per p "
         f'JOIN "{HOUSEHOLD}" h ON h.id = p.household JOIN "{AREA}" a ON a.id = h.village '
-        f"WHERE {own} AND {chosen}) "
-        f"SELECT row_key, {_sums(n)} FROM placed GROUP BY row_key "
-        f"UNION ALL SELECT {TOTAL} AS row_key, {_sums(n)} FROM ({_merged(n)}) t"
+        f"WHERE p.n > 0 AND {own} AND {chosen}) "
+        f"SELECT row_key, {_sums(n)} FROM placed GROUP BY row_key{total_sql}"
     )
     cut_months = [visit_tally.month_key(b.first) for b in buckets[1:]] if monthly else []
     args: list[Any] = [*cut_months, counted.first, counted.last]
@@ -190,12 +209,15 @@ async def visits(
     rows: dict[int, Cells] = {}
     total: Cells = {}
     before: list[int] = []
-    for row in await fetch(sql, *args):
+    found = await fetch(sql, *args)
+    if grouping.by != "team":
+        found.append(_summed(found))
+    for row in found:
         if int(row["row_key"]) != TOTAL:
             rows[int(row["row_key"])] = _cells(row)
             continue
         total = _cells(row)
-        before = [int(row[f"c{n}"] or 0) for n in range(len(cuts) if monthly else 0)]
+        before = [int(row.get(f"c{k}") or 0) for k in range(n)]
     if not monthly:
         before = await _weekly(actor, grouping, period, cuts)
     before.append(int(total["visits"].value) if total else 0)
