@@ -157,6 +157,9 @@ async def _child(args: argparse.Namespace) -> int:
 
     settings = Settings.from_env()
     await migrate(settings)
+    from server.entries.kinds import visit_tally
+
+    await visit_tally.ensure_zone(settings.time_zone)
     await open_connections()
     await _fill(args.households, args.visits)
     admin = Actor(0, "bench", "bench", "admin", None, None)

@@ -114,6 +114,9 @@ async def _child(args: argparse.Namespace) -> int:
     settings = Settings.from_env()
     db.ensure_dirs(settings)
     await db.migrate(settings)
+    from server.entries.kinds import visit_tally
+
+    await visit_tally.ensure_zone(settings.time_zone)
     await demo.load(PASSWORD)
     account = await Account.select(Account.id).where(Account.username == "vol1").first()
     actor = await accounts.load_actor(account["id"])

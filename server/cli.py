@@ -17,9 +17,11 @@ def _settings() -> Settings:
 
 async def _migrate(settings: Settings) -> None:
     from server.db import ensure_dirs, migrate
+    from server.entries.kinds import visit_tally
 
     ensure_dirs(settings)
     await migrate(settings)
+    await visit_tally.ensure_zone(settings.time_zone)
 
 
 def cmd_migrate(args: argparse.Namespace) -> int:

@@ -216,9 +216,6 @@ async def migrate(settings: Settings) -> None:
             handle.close()
     if not result.success:
         raise RuntimeError(f"migrations failed: {result.message}")
-    from server.entries.kinds import visit_tally
-
-    await visit_tally.ensure_zone(settings.time_zone)
 
 
 def _blocking_lock(path: Path) -> Any:

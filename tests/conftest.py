@@ -71,9 +71,11 @@ def _migrated(settings) -> None:
     from piccolo.utils.sync import run_sync
 
     from server.db import ensure_dirs, migrate
+    from server.entries.kinds import visit_tally
 
     ensure_dirs(settings)
     run_sync(migrate(settings))
+    run_sync(visit_tally.ensure_zone(settings.time_zone))
 
 
 KEPT = {"tally_month"}

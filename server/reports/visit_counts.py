@@ -1,13 +1,14 @@
-"""The visit counts of ``counting``, in one pass over the visits (their table is by far the
-largest: a million rows in an area of 100,000 households).
+"""The visit counts of ``counting``, read from the visits' monthly tallies (the visits are
+by far the largest table: a million rows in an area of 100,000 households).
 
-The rules are ``counting``'s (latest entry of each chain, the scope rule, flags marked); the
-shape is what makes them cheap: the visits of the period are first grouped per household
-(and per author's team, for rows per team), with how many there were, how many flagged,
-which needs and whether urgent, and how many fell in each bucket of the chart; only those
-groups are joined to their place and grouped again per row. A household is then one group
-per row, so 户 is a plain count, and the total over every row (a household visited by
-two teams counts once) comes from the same groups in the same statement.
+The rules are ``counting``'s (latest entry of each chain, the scope rule, flags marked),
+kept by ``visit_tally``: per household, volunteer and local month, how many visits count,
+how many are flagged, and how many recorded each need. A period is read as the tallies of
+its months, with the days of an edge month it leaves out taken away (or, when it holds
+fewer of them, that month's days read from the visits instead: ``pieces``). These are
+grouped per household (and per author's team, for rows per team): a household counts (户)
+when its visits add up to one or more, for a need when one of them recorded it. Only those
+groups are joined to their place and grouped again per row.
 """
 
 from __future__ import annotations

@@ -26,7 +26,7 @@ from piccolo.columns import ForeignKey, Integer, Timestamptz
 from piccolo.table import Table
 
 from server.accounts.tables import Account
-from server.db import fetch, insert_rows
+from server.db import fetch, insert_rows, write_transaction
 from server.entries.kinds.visit import NEED_AREAS, Visit
 from server.entries.tables import Entry
 from server.households.tables import Household
@@ -176,12 +176,11 @@ async def rebuild(zone: str) -> None:
 
 async def ensure_zone(zone: str) -> None:
     """Months and tallies made for ``zone``: at once after the tables are created, and
-    again when the deployment's time zone changed."""
+    again when the deployment's time zone changed (``doorstep migrate`` and ``serve`` run
+    it after the migrations)."""
     row = await SystemValue.select(SystemValue.value).where(SystemValue.key == ZONE_KEY).first()
     if row is not None and row["value"] == zone:
         return
-    from server.db import write_transaction
-
     async with write_transaction():
         await rebuild(zone)
         await SystemValue.delete().where(SystemValue.key == ZONE_KEY)
