@@ -115,9 +115,15 @@ def _marks_sql() -> str:
 
 
 def _counting(households: str) -> str:
-    """The visits that count (with ``fl``, flagged) of the households ``households`` picks."""
+    """The visits that count (with ``fl``, flagged, and their local ``month``) of the
+    households ``households`` picks. A visit's month is one walk down ``tally_month``'s
+    index on ``starts``."""
+    month = (
+        f'(SELECT m.month FROM "{M}" m WHERE m.starts <= v.visited_at '
+        "ORDER BY m.starts DESC LIMIT 1)"
+    )
     return (
-        f"SELECT v.*, CASE WHEN {FLAGGED} THEN 1 ELSE 0 END AS fl "
+        f"SELECT v.*, CASE WHEN {FLAGGED} THEN 1 ELSE 0 END AS fl, {month} AS month "
         f'FROM "{V}" v JOIN "{E}" e ON e.id = v.entry '
         f"WHERE e.superseded_by IS NULL{households}"
     )
@@ -127,10 +133,9 @@ async def _make(households: str, args: list[Any]) -> None:
     columns = ", ".join(f"{m}, {m}_f" for m in MARKS)
     await fetch(
         f'INSERT INTO "{T}" (household, volunteer, month, visits, flagged, {columns}) '
-        f"SELECT v.household, v.volunteer, m.month, COUNT(*), SUM(v.fl), {_marks_sql()} "
-        f'FROM ({_counting(households)}) v JOIN "{M}" m '
-        "ON v.visited_at >= m.starts AND v.visited_at < m.ends "
-        "GROUP BY v.household, v.volunteer, m.month",
+        f"SELECT v.household, v.volunteer, v.month, COUNT(*), SUM(v.fl), {_marks_sql()} "
+        f"FROM ({_counting(households)}) v WHERE v.month IS NOT NULL "
+        "GROUP BY v.household, v.volunteer, v.month",
         *args,
     )
     await fetch(
