@@ -26,7 +26,7 @@ from piccolo.columns import ForeignKey, Integer, Timestamptz
 from piccolo.table import Table
 
 from server.accounts.tables import Account
-from server.db import fetch, insert_rows, write_transaction
+from server.db import fetch, insert_rows, is_sqlite, write_transaction
 from server.entries.kinds.visit import NEED_AREAS, Visit
 from server.entries.tables import Entry
 from server.households.tables import Household
@@ -82,7 +82,9 @@ class TallyMonth(Table):
     ends = Timestamptz()
 
 
-V, E, T, L, M = (t._meta.tablename for t in (Visit, Entry, VisitTally, LastVisit, TallyMonth))
+V, E, T, L, M, H = (
+    t._meta.tablename for t in (Visit, Entry, VisitTally, LastVisit, TallyMonth, Household)
+)
 
 
 def month_key(day: dt.date) -> int:
@@ -153,6 +155,14 @@ async def refresh(households: Iterable[int]) -> None:
     for start in range(0, len(ids), 500):
         chunk = ids[start : start + 500]
         marks = ", ".join("{}" for _ in chunk)
+        if not is_sqlite():
+            # Two batches touching one household take turns (SQLite has one writer): the
+            # second then makes its rows from the visits the first committed.
+            await fetch(
+                "SELECT pg_advisory_xact_lock(8031, k.id) FROM (SELECT unnest({}::int[]) AS id "
+                "ORDER BY 1) k",
+                chunk,
+            )
         await fetch(f'DELETE FROM "{T}" WHERE household IN ({marks})', *chunk)
         await fetch(f'DELETE FROM "{L}" WHERE household IN ({marks})', *chunk)
         await _make(f" AND v.household IN ({marks})", chunk)
