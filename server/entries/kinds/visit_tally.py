@@ -82,9 +82,7 @@ class TallyMonth(Table):
     ends = Timestamptz()
 
 
-V, E, T, L, M, H = (
-    t._meta.tablename for t in (Visit, Entry, VisitTally, LastVisit, TallyMonth, Household)
-)
+V, E, T, L, M = (t._meta.tablename for t in (Visit, Entry, VisitTally, LastVisit, TallyMonth))
 
 
 def month_key(day: dt.date) -> int:
