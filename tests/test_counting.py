@@ -364,10 +364,13 @@ def _ranges() -> list[tuple[dt.date, dt.date]]:
         (today - dt.timedelta(days=3), today - dt.timedelta(days=2)),
         (today - dt.timedelta(days=14), today),
         (today - dt.timedelta(days=20), today - dt.timedelta(days=1)),
+        (today.replace(month=1, day=1), today.replace(month=12, day=31)),
+        (today - dt.timedelta(days=400), today),
+        (today - dt.timedelta(days=250), today - dt.timedelta(days=1)),
     ]
 
 
-@pytest.mark.parametrize("which", range(7))
+@pytest.mark.parametrize("which", range(10))
 def test_counts_for_any_period_equal_the_raw_entries(db, field_work, which):
     first, last = _ranges()[which]
     board = db(_board, "coord", "大柳乡", first, last)
@@ -377,12 +380,65 @@ def test_counts_for_any_period_equal_the_raw_entries(db, field_work, which):
     assert _got(board.total.cells, expected.keys()) == expected, (first, last)
 
 
-def test_a_period_is_read_from_month_tallies_and_edge_days():
+@pytest.mark.parametrize("which", [7, 8, 9])
+def test_each_month_of_the_chart_holds_the_visits_made_in_it(db, field_work, as_user, which):
+    made, _ = field_work
+    earlier = [
+        visit_entry(made["households"][0], recorded_at=days_ago(d), visited_at=days_ago(d))
+        for d in (20, 40, 50, 380)
+    ]
+    _accepted(as_user("vol2"), *earlier)
+    first, last = _ranges()[which]
+    board = db(_board, "coord", "大柳乡", first, last)
+    township = db(_path_of, "大柳乡")
+    counted = [e for e in db(_raw_counted) if e["kind"] == "visit"]
+
+    def made_in(bucket) -> int:
+        start = dt.datetime.combine(bucket.first, dt.time(), ZONE)
+        end = dt.datetime.combine(bucket.last + dt.timedelta(days=1), dt.time(), ZONE)
+        return sum(
+            1 for e in counted if (e["path"] or "").startswith(township) and start <= e["at"] < end
+        )
+
+    bars = [(b.first.isoformat(), n) for b, n in board.over_time]
+    assert bars == [(b.first.isoformat(), made_in(b)) for b, _ in board.over_time]
+    assert sum(n for _, n in bars) > 3
+
+
+def _pieces(first: dt.date, last: dt.date, today: dt.date | None = None):
+    """How a period is read: its tally spans, and its stretches of days as local days."""
     from server.reports.period import Period
     from server.reports.visit_counts import pieces
 
-    got = pieces(Period("range", dt.date(2026, 3, 3), dt.date(2026, 6, 10), ZONE))
-    assert (got.first, got.last) == (202603, 202605)
-    at = [(a.astimezone(ZONE).date().isoformat(), b.astimezone(ZONE).date().isoformat(), s)
-          for a, b, s in got.stretches]  # fmt: skip
-    assert at == [("2026-03-01", "2026-03-03", -1), ("2026-06-01", "2026-06-11", 1)]
+    got = pieces(Period("range", first, last, ZONE), today)
+    days = [(a.astimezone(ZONE).date().isoformat(), b.astimezone(ZONE).date().isoformat(), s)
+            for a, b, s in got.stretches]  # fmt: skip
+    return got.spans, days
+
+
+def test_a_period_is_read_from_month_tallies_and_edge_days():
+    spans, days = _pieces(dt.date(2026, 3, 3), dt.date(2026, 6, 10))
+    assert spans == [(202603, 202605, 1)]
+    assert days == [("2026-03-01", "2026-03-03", -1), ("2026-06-01", "2026-06-11", 1)]
+
+
+def test_a_whole_year_is_read_as_its_year_tally():
+    assert _pieces(dt.date(2025, 1, 1), dt.date(2025, 12, 31)) == ([(202500, 202500, 1)], [])
+
+
+def test_most_of_a_year_is_its_year_tally_less_what_it_leaves_out():
+    spans, days = _pieces(dt.date(2025, 3, 3), dt.date(2025, 11, 30))
+    assert spans == [(202500, 202500, 1), (202501, 202502, -1), (202512, 202512, -1)]
+    assert days == [("2025-03-01", "2025-03-03", -1)]
+
+
+def test_a_year_up_to_today_takes_away_no_days_to_come():
+    spans, days = _pieces(dt.date(2026, 1, 1), dt.date(2026, 12, 3), dt.date(2026, 12, 3))
+    assert spans == [(202600, 202600, 1)]
+    assert days == [("2026-12-04", "2027-01-01", -1)]
+
+
+def test_a_year_whose_days_so_far_are_mostly_left_out_is_read_by_its_months():
+    spans, days = _pieces(dt.date(2026, 6, 1), dt.date(2026, 12, 31), dt.date(2026, 6, 20))
+    assert spans == [(202606, 202612, 1)]
+    assert days == []

@@ -1,14 +1,14 @@
-"""The visit counts of ``counting``, read from the visits' monthly tallies (the visits are
-by far the largest table: a million rows in an area of 100,000 households).
+"""The visit counts of ``counting``, read from the visits' tallies (the visits are by far
+the largest table: a million rows in an area of 100,000 households).
 
 The rules are ``counting``'s (latest entry of each chain, the scope rule, flags marked),
-kept by ``visit_tally``: per household, volunteer and local month, how many visits count,
-how many are flagged, and how many recorded each need. A period is read as the tallies of
-its months, with the days of an edge month it leaves out taken away (or, when it holds
-fewer of them, that month's days read from the visits instead: ``pieces``). These are
-grouped per household (and per author's team, for rows per team): a household counts (户)
-when its visits add up to one or more, for a need when one of them recorded it. Only those
-groups are joined to their place and grouped again per row.
+kept by ``visit_tally``: per household, volunteer and local month (and year), how many
+visits count, how many are flagged, and how many recorded each need. A period is read as
+the rows of its years or months, with the months and days it leaves out taken away, and the
+days of an edge month read from the visits where that reads fewer of them (``pieces``).
+These are joined to their place (the scope rule) and summed per household (and per author's
+team, for rows per team): a household counts (户) when its visits add up to one or more,
+for a need when one of them recorded it; those are grouped again per row.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from server import scope
-from server.actor import Actor
+from server.actor import Actor, now
 from server.db import fetch
 from server.entries.kinds import visit_tally
 from server.reports.counting import (
@@ -66,34 +66,22 @@ def _raw(sign: int, cuts: int) -> str:
     )
 
 
-def _tallied(cuts: int) -> str:
-    """The tallies of the months ``{}`` to ``{}`` (``YYYYMM``), visits before each cut's month."""
-    before = "".join(
-        f", CASE WHEN t.month < {{}} THEN t.visits ELSE 0 END AS c{n}" for n in range(cuts)
-    )
-    values = ", ".join(f"t.{c} AS {c}" for c in _VALUES)
+def _tallied(sign: int, spans: int, cut_months: list[int]) -> str:
+    """The tally rows whose ``month`` lies in one of ``spans`` ranges (``{}`` to ``{}``),
+    added (``sign`` 1) or taken away (-1), with their visits before each cut's month
+    (``YYYYMM``): a row of an earlier year all of them, a row of the cut's year those of its
+    months before the cut's (a month's row has its visits in its own month's column)."""
+    before = ""
+    for n, cut in enumerate(cut_months):
+        year, month = cut // 100 * 100, cut % 100
+        earlier = "+".join(f"t.{m}" for m in visit_tally.MONTHS[: month - 1])
+        within = f" WHEN t.month < {year + 100} THEN {earlier}" if earlier else ""
+        before += f", {sign} * CASE WHEN t.month < {year} THEN t.visits{within} ELSE 0 END AS c{n}"
+    values = ", ".join(f"{sign} * t.{c} AS {c}" for c in _VALUES)
+    months = " OR ".join(["t.month BETWEEN {} AND {}"] * spans)
     return (
         f"SELECT t.household AS household, t.volunteer AS volunteer, {values}{before} "
-        f'FROM "{TALLY}" t WHERE t.month >= {{}} AND t.month <= {{}}'
-    )
-
-
-def _per_household(grouping: Grouping, cuts: int, signs: list[int]) -> str:
-    """Per household (and team): visits, flagged ones, which needs, and visits before each
-    cut, summed from the months' tallies and the stretches of days read from the visits
-    (each added or taken away, ``signs``)."""
-    parts = [_tallied(cuts), *(_raw(sign, cuts) for sign in signs)]
-    marks = ", ".join(
-        f"CASE WHEN SUM(v.{m}) > 0 THEN 1 ELSE 0 END AS {m}, SUM(v.{m}_f) AS {m}__f" for m in _MARKS
-    )
-    before = "".join(f", SUM(v.c{n}) AS c{n}" for n in range(cuts))
-    team, join, by = "0", "", ""
-    if grouping.by == "team":
-        team, join, by = "u.team", f'JOIN "{ACCOUNT}" u ON u.id = v.volunteer', ", u.team"
-    return (
-        f"SELECT v.household AS household, {team} AS team, SUM(v.visits) AS n, "
-        f"SUM(v.flagged) AS f, {marks}{before} FROM ({' UNION ALL '.join(parts)}) v {join} "
-        f"GROUP BY v.household{by}"
+        f'FROM "{TALLY}" t WHERE ({months})'
     )
 
 
@@ -136,43 +124,92 @@ def _summed(found: list[dict[str, Any]]) -> dict[str, Any]:
     return total
 
 
+Stretch = tuple[dt.datetime, dt.datetime, int]
+
+
 @dataclass(frozen=True)
 class Pieces:
-    """A period as whole months of tallies (``first`` to ``last``, ``YYYYMM``; none when
-    first > last) and stretches of days read from the visits: ``(start, end, sign)``, added
-    (1) or taken away (-1). An edge month is read from its days when the period holds fewer
-    of its days than it leaves out, else tallied with the days left out taken away."""
+    """A period as tally rows and stretches of days read from the visits, each added (1)
+    or taken away (-1): ``spans`` of ``month`` keys ``(first, last, sign)`` (a year's row
+    ``YYYY00``, or months ``YYYYMM``) and ``stretches`` ``(start, end, sign)`` (UTC)."""
 
-    first: int
-    last: int
-    stretches: list[tuple[dt.datetime, dt.datetime, int]]
+    spans: list[tuple[int, int, int]]
+    stretches: list[Stretch]
 
 
-def pieces(period: Period) -> Pieces:
-    """How ``period`` is counted (see ``Pieces``)."""
+def _merge(spans: list[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
+    """Neighbouring months of one year and one sign as one span."""
+    merged: list[tuple[int, int, int]] = []
+    for first, last, sign in spans:
+        if merged:
+            before_first, before_last, before_sign = merged[-1]
+            if (
+                before_sign == sign
+                and before_last % 100 != 0
+                and first % 100 != 0
+                and before_last + 1 == first
+            ):
+                merged[-1] = (before_first, last, sign)
+                continue
+        merged.append((first, last, sign))
+    return merged
+
+
+def pieces(period: Period, today: dt.date | None = None) -> Pieces:
+    """How ``period`` is counted, reading as few visits as it can: a year of which the
+    period holds more days than it leaves out is its year's row with what it leaves out
+    taken away, any other year its months' rows; a month the period holds in part is its
+    days read from the visits, or its month's row with the days left out taken away,
+    whichever reads fewer days. Days after ``today`` hold no visits yet, so they cost
+    nothing to read."""
+
+    def held(start: dt.date, end: dt.date) -> int:
+        if today is not None:
+            end = min(end, today + dt.timedelta(days=1))
+        return max((end - start).days, 0)
+
     instant = period._instant
-    months: list[int] = []
-    stretches: list[tuple[dt.datetime, dt.datetime, int]] = []
-    day = period.first.replace(day=1)
-    while day <= period.last:
-        following = (day + dt.timedelta(days=32)).replace(day=1)
-        start, end = max(day, period.first), min(following, period.last + dt.timedelta(days=1))
-        inside, whole = (end - start).days, (following - day).days
-        tallied = visit_tally.FIRST_YEAR <= day.year <= visit_tally.LAST_YEAR
-        if tallied and inside == whole:
-            months.append(visit_tally.month_key(day))
-        elif not tallied or inside <= whole - inside:
+    spans: list[tuple[int, int, int]] = []
+    stretches: list[Stretch] = []
+    after = period.last + dt.timedelta(days=1)
+    for year in range(period.first.year, period.last.year + 1):
+        year_start, year_end = dt.date(year, 1, 1), dt.date(year + 1, 1, 1)
+        start, end = max(year_start, period.first), min(year_end, after)
+        if not visit_tally.FIRST_YEAR <= year <= visit_tally.LAST_YEAR:
             stretches.append((instant(start), instant(end), 1))
-        else:
-            months.append(visit_tally.month_key(day))
-            if start > day:
-                stretches.append((instant(day), instant(start), -1))
-            if end < following:
-                stretches.append((instant(end), instant(following), -1))
-        day = following
-    if not months:
-        return Pieces(1, 0, stretches)
-    return Pieces(months[0], months[-1], stretches)
+            continue
+        if (start, end) == (year_start, year_end):
+            spans.append((visit_tally.year_key(year), visit_tally.year_key(year), 1))
+            continue
+        inside = held(start, end)
+        base = 1 if inside > held(year_start, year_end) - inside else 0
+        if base:
+            spans.append((visit_tally.year_key(year), visit_tally.year_key(year), 1))
+        for month in range(1, 13):
+            month_start = dt.date(year, month, 1)
+            month_end = (month_start + dt.timedelta(days=32)).replace(day=1)
+            key = visit_tally.month_key(month_start)
+            first, last = max(month_start, start), min(month_end, end)
+            if first >= last:
+                if base:
+                    spans.append((key, key, -1))
+                continue
+            if (first, last) == (month_start, month_end):
+                if not base:
+                    spans.append((key, key, 1))
+                continue
+            left_out = [(a, b) for a, b in ((month_start, first), (last, month_end)) if a < b]
+            read_in = held(first, last) + 0.5 * base
+            read_out = sum(held(a, b) for a, b in left_out) + 0.5 * (1 - base)
+            if read_in <= read_out:
+                if base:
+                    spans.append((key, key, -1))
+                stretches.append((instant(first), instant(last), 1))
+            else:
+                if not base:
+                    spans.append((key, key, 1))
+                stretches += [(instant(a), instant(b), -1) for a, b in left_out]
+    return Pieces(_merge(spans), stretches)
 
 
 async def visits(
@@ -181,13 +218,34 @@ async def visits(
     """Visit counts per row, in all, and visits (户次) in each bucket of ``buckets``."""
     cuts = period.starts(buckets)
     monthly = all(c.day == 1 for c in (b.first for b in buckets[1:]))
-    counted = pieces(period)
-    key, key_args = grouping.key("a.path", "p.team")
+    counted = pieces(period, now().astimezone(period.zone).date())
+    key, key_args = grouping.key("a.path", "u.team")
     own, own_args = scope.area_sql(actor, "a.path")
     chosen, chosen_args = await scope.place_sql(actor, "a.path", grouping.place)
     n = len(cuts) if monthly else 0
-    signs = [sign for _, _, sign in counted.stretches]
-    # A household's visits may all lie in days taken away from its months (``n`` 0).
+    cut_months = [visit_tally.month_key(b.first) for b in buckets[1:]] if monthly else []
+    parts: list[str] = []
+    args: list[Any] = []
+    for sign in (1, -1):
+        spans = [(a, b) for a, b, s in counted.spans if s == sign]
+        if spans:
+            parts.append(_tallied(sign, len(spans), cut_months))
+            args += [k for span in spans for k in span]
+    for start, end, sign in counted.stretches:
+        parts.append(_raw(sign, n))
+        args += [*(cuts if monthly else []), start, end]
+    marks = ", ".join(
+        f"CASE WHEN SUM(v.{m}) > 0 THEN 1 ELSE 0 END AS {m}, SUM(v.{m}_f) AS {m}__f" for m in _MARKS
+    )
+    before = "".join(f", SUM(v.c{k}) AS c{k}" for k in range(n))
+    if grouping.by == "team":
+        row_key, area_key, area_args = f"{key} AS row_key", "", []
+        team, by = f'JOIN "{ACCOUNT}" u ON u.id = v.volunteer', ", u.team"
+    else:
+        row_key, area_key, area_args = "MIN(a.row_key) AS row_key", f", {key} AS row_key", key_args
+        team, by = "", ""
+    args += [*area_args, *own_args, *chosen_args]
+    # A household's visits may all lie in days taken away from its rows (``n`` 0).
     # Rows per area share no household, so the total is their sum; rows per team may (a
     # household visited by two teams counts once in all), so it is counted again as a whole.
     total_sql = (
@@ -196,21 +254,18 @@ async def visits(
         else ""
     )
     sql = (
-        f"WITH per AS MATERIALIZED ({_per_household(grouping, n, signs)}), "
-        f"placed AS MATERIALIZED (SELECT p.*, {key} AS row_key FROM per p "
-        f'JOIN "{HOUSEHOLD}" h ON h.id = p.household JOIN "{AREA}" a ON a.id = h.village '
-        f"WHERE p.n > 0 AND {own} AND {chosen}) "
+        f"WITH placed AS MATERIALIZED (SELECT v.household AS household, {row_key}, "
+        f"SUM(v.visits) AS n, SUM(v.flagged) AS f, {marks}{before} "
+        f"FROM ({' UNION ALL '.join(parts)}) v "
+        f'JOIN "{HOUSEHOLD}" h ON h.id = v.household '
+        f'JOIN (SELECT a.id AS id{area_key} FROM "{AREA}" a WHERE {own} AND {chosen}) a '
+        f"ON a.id = h.village {team} GROUP BY v.household{by} HAVING SUM(v.visits) > 0) "
         f"SELECT row_key, {_sums(n)} FROM placed GROUP BY row_key{total_sql}"
     )
-    cut_months = [visit_tally.month_key(b.first) for b in buckets[1:]] if monthly else []
-    args: list[Any] = [*cut_months, counted.first, counted.last]
-    for start, end, _ in counted.stretches:
-        args += [*(cuts if monthly else []), start, end]
-    args += [*key_args, *own_args, *chosen_args]
     rows: dict[int, Cells] = {}
     total: Cells = {}
-    before: list[int] = []
-    found = await fetch(sql, *args)
+    before_cuts: list[int] = []
+    found = await fetch(sql, *args) if parts else []
     if grouping.by != "team":
         found.append(_summed(found))
     for row in found:
@@ -218,11 +273,11 @@ async def visits(
             rows[int(row["row_key"])] = _cells(row)
             continue
         total = _cells(row)
-        before = [int(row.get(f"c{k}") or 0) for k in range(n)]
+        before_cuts = [int(row.get(f"c{k}") or 0) for k in range(n)]
     if not monthly:
-        before = await _weekly(actor, grouping, period, cuts)
-    before.append(int(total["visits"].value) if total else 0)
-    over_time = [b - a for a, b in zip([0, *before[:-1]], before, strict=True)]
+        before_cuts = await _weekly(actor, grouping, period, cuts)
+    before_cuts.append(int(total["visits"].value) if total else 0)
+    over_time = [b - a for a, b in zip([0, *before_cuts[:-1]], before_cuts, strict=True)]
     return rows, total, over_time
 
 

@@ -1,6 +1,6 @@
 """What the dashboard and 户户走到 read instead of every visit: each household's visits
-summed per volunteer and local month (``visit_tally``), and its last visit that counts
-(``last_visit``).
+summed per volunteer and local month, and per volunteer and local year (``visit_tally``),
+and its last visit that counts (``last_visit``).
 
 Both are kept in the transaction that stores the visits. They are never added to or
 taken from: whenever a batch touches a household's visits (a new visit, a correction's new
@@ -11,8 +11,13 @@ dozen visits, so this costs a few indexed reads per batch, and the summary can n
 drift from the visits behind it.
 
 Months are local months of ``Settings.time_zone``: ``tally_month`` holds each month's
-bounds, made for the zone when the database is migrated; a changed zone makes the months
-and every tally again (``ensure_zone``).
+bounds, made for the zone when the database is migrated; a changed zone (or a changed
+layout of the rows, ``LAYOUT``) makes the months and every tally again (``ensure_zone``).
+
+A year's row (``month`` ``YYYY00``) holds the sums of that year's month rows, and in
+``m01``..``m12`` its visits per month (a month's row has its visits in its own month's
+column): a period of most of a year reads one row per household and volunteer, and the
+chart by month still finds each month's visits in it.
 """
 
 from __future__ import annotations
@@ -35,6 +40,10 @@ from server.system.tables import SystemValue
 FIRST_YEAR, LAST_YEAR = 1970, 2199
 """The months ``tally_month`` holds (a period outside them is counted from the visits)."""
 ZONE_KEY = "tally_zone"
+LAYOUT = "months+years"
+"""Stored beside the zone: a deployment whose tallies have another layout makes them again."""
+MONTHS = [f"m{n:02d}" for n in range(1, 13)]
+"""A row's visits in each month of its year."""
 
 MARKS = {
     **{f"need_{k}": f"v.{k}_level <> 'none'" for k in NEED_AREAS},
@@ -65,6 +74,19 @@ class VisitTally(Table):
     """Visits recording an urgent need (any area)."""
     urgent_f = Integer()
     """Each ``*_f``: how many of those visits are flagged."""
+    m01 = Integer(default=0)
+    m02 = Integer(default=0)
+    m03 = Integer(default=0)
+    m04 = Integer(default=0)
+    m05 = Integer(default=0)
+    m06 = Integer(default=0)
+    m07 = Integer(default=0)
+    m08 = Integer(default=0)
+    m09 = Integer(default=0)
+    m10 = Integer(default=0)
+    m11 = Integer(default=0)
+    m12 = Integer(default=0)
+    """``mNN``: the visits in month NN (a month's row: its visits, in its own month)."""
 
 
 class LastVisit(Table):
@@ -88,6 +110,11 @@ V, E, T, L, M = (t._meta.tablename for t in (Visit, Entry, VisitTally, LastVisit
 def month_key(day: dt.date) -> int:
     """``YYYYMM`` of the month holding ``day``."""
     return day.year * 100 + day.month
+
+
+def year_key(year: int) -> int:
+    """The ``month`` of a year's row: ``YYYY00``."""
+    return year * 100
 
 
 def _month_starts(zone: ZoneInfo) -> list[dict[str, Any]]:
@@ -129,13 +156,28 @@ def _counting(households: str) -> str:
     )
 
 
+SUMMED = ["visits", "flagged", *(c for m in MARKS for c in (m, f"{m}_f")), *MONTHS]
+"""The columns of a row that a year's row sums from its months."""
+
+
 async def _make(households: str, args: list[Any]) -> None:
-    columns = ", ".join(f"{m}, {m}_f" for m in MARKS)
+    columns = ", ".join(SUMMED)
+    per_month = ", ".join(
+        f"CASE WHEN v.month % 100 = {n} THEN COUNT(*) ELSE 0 END" for n in range(1, 13)
+    )
     await fetch(
-        f'INSERT INTO "{T}" (household, volunteer, month, visits, flagged, {columns}) '
-        f"SELECT v.household, v.volunteer, v.month, COUNT(*), SUM(v.fl), {_marks_sql()} "
-        f"FROM ({_counting(households)}) v WHERE v.month IS NOT NULL "
+        f'INSERT INTO "{T}" (household, volunteer, month, {columns}) '
+        f"SELECT v.household, v.volunteer, v.month, COUNT(*), SUM(v.fl), {_marks_sql()}, "
+        f"{per_month} FROM ({_counting(households)}) v WHERE v.month IS NOT NULL "
         "GROUP BY v.household, v.volunteer, v.month",
+        *args,
+    )
+    sums = ", ".join(f"SUM(v.{c})" for c in SUMMED)
+    await fetch(
+        f'INSERT INTO "{T}" (household, volunteer, month, {columns}) '
+        f"SELECT v.household, v.volunteer, v.month / 100 * 100, {sums} "
+        f'FROM "{T}" v WHERE v.month % 100 <> 0{households} '
+        "GROUP BY v.household, v.volunteer, v.month / 100",
         *args,
     )
     await fetch(
@@ -190,11 +232,12 @@ async def rebuild(zone: str) -> None:
 async def ensure_zone(zone: str) -> None:
     """Months and tallies made for ``zone``: at once after the tables are created, and
     again when the deployment's time zone changed (``doorstep migrate`` and ``serve`` run
-    it after the migrations)."""
+    it after the migrations), and once more when the rows' ``LAYOUT`` changed."""
+    made_for = f"{zone} {LAYOUT}"
     row = await SystemValue.select(SystemValue.value).where(SystemValue.key == ZONE_KEY).first()
-    if row is not None and row["value"] == zone:
+    if row is not None and row["value"] == made_for:
         return
     async with write_transaction():
         await rebuild(zone)
         await SystemValue.delete().where(SystemValue.key == ZONE_KEY)
-        await SystemValue.insert(SystemValue(key=ZONE_KEY, value=zone))
+        await SystemValue.insert(SystemValue(key=ZONE_KEY, value=made_for))
