@@ -32,7 +32,7 @@ def make_engine(settings: Settings) -> Engine:
         # JIT compiling costs the dashboard's grouped counts more than it saves (0.6 s of a
         # 1.4 s statement, bench/dashboard.py), and their per-household groups spill to
         # disk at the default 4 MB of sort memory.
-        tuning = {"jit": "off", "work_mem": "32MB"}
+        tuning = {"jit": "off", "work_mem": "32MB", "plan_cache_mode": "force_custom_plan"}
         return PostgreSQL(config={"dsn": settings.database_url, "server_settings": tuning})
     path = settings.sqlite_path
     path.parent.mkdir(parents=True, exist_ok=True)

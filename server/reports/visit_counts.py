@@ -85,22 +85,6 @@ def _tallied(sign: int, spans: int, cut_months: list[int]) -> str:
     )
 
 
-def _sums(cuts: int) -> str:
-    marks = ", ".join(f"SUM({n}) AS {n}, SUM({n}__f) AS {n}__f" for n in _MARKS)
-    before = "".join(f", SUM(c{n}) AS c{n}" for n in range(cuts))
-    return f"COUNT(*) AS households, SUM(n) AS n, SUM(f) AS f, {marks}{before}"
-
-
-def _merged(cuts: int) -> str:
-    """A household's groups (one per team) as one, for the total."""
-    marks = ", ".join(f"MAX({n}) AS {n}, SUM({n}__f) AS {n}__f" for n in _MARKS)
-    before = "".join(f", SUM(c{n}) AS c{n}" for n in range(cuts))
-    return (
-        f"SELECT household, SUM(n) AS n, SUM(f) AS f, {marks}{before} "
-        "FROM placed GROUP BY household"
-    )
-
-
 def _cells(row: dict[str, Any]) -> Cells:
     def number(name: str) -> int:
         return int(row.get(name) or 0)
@@ -212,18 +196,9 @@ def pieces(period: Period, today: dt.date | None = None) -> Pieces:
     return Pieces(_merge(spans), stretches)
 
 
-async def visits(
-    actor: Actor, grouping: Grouping, period: Period, buckets: list[Bucket]
-) -> tuple[dict[int, Cells], Cells, list[int]]:
-    """Visit counts per row, in all, and visits (户次) in each bucket of ``buckets``."""
-    cuts = period.starts(buckets)
-    monthly = all(c.day == 1 for c in (b.first for b in buckets[1:]))
-    counted = pieces(period, now().astimezone(period.zone).date())
-    key, key_args = grouping.key("a.path", "u.team")
-    own, own_args = scope.area_sql(actor, "a.path")
-    chosen, chosen_args = await scope.place_sql(actor, "a.path", grouping.place)
-    n = len(cuts) if monthly else 0
-    cut_months = [visit_tally.month_key(b.first) for b in buckets[1:]] if monthly else []
+def _parts(counted: Pieces, cut_months: list[int], cuts: list[dt.datetime]) -> tuple[str, list]:
+    """The rows of ``counted`` as one relation (tally rows and visits, signed), with their
+    visits before each cut when ``cuts`` are given; its arguments."""
     parts: list[str] = []
     args: list[Any] = []
     for sign in (1, -1):
@@ -232,51 +207,95 @@ async def visits(
             parts.append(_tallied(sign, len(spans), cut_months))
             args += [k for span in spans for k in span]
     for start, end, sign in counted.stretches:
-        parts.append(_raw(sign, n))
-        args += [*(cuts if monthly else []), start, end]
-    marks = ", ".join(
-        f"CASE WHEN SUM(v.{m}) > 0 THEN 1 ELSE 0 END AS {m}, SUM(v.{m}_f) AS {m}__f" for m in _MARKS
+        parts.append(_raw(sign, len(cuts)))
+        args += [*cuts, start, end]
+    return " UNION ALL ".join(parts), args
+
+
+async def visits(
+    actor: Actor, grouping: Grouping, period: Period, buckets: list[Bucket]
+) -> tuple[dict[int, Cells], Cells, list[int]]:
+    """Visit counts per row, in all, and visits (户次) in each bucket of ``buckets``.
+
+    Two statements: the sums (visits, flagged ones, visits before each cut), added up per
+    row straight from the rows of the period, and the households (户, and 户 per need),
+    which need each household's rows summed first. Rows per area share no household, so
+    the total is their sum; rows per team may (a household visited by two teams counts once
+    in all), so its households are counted again as a whole."""
+    cuts = period.starts(buckets)
+    monthly = all(c.day == 1 for c in (b.first for b in buckets[1:]))
+    counted = pieces(period, now().astimezone(period.zone).date())
+    if not counted.spans and not counted.stretches:
+        return {}, _cells({}), [0] * len(buckets)
+    key, key_args = grouping.key("a.path", "u.team")
+    own, own_args = scope.area_sql(actor, "a.path")
+    chosen, chosen_args = await scope.place_sql(actor, "a.path", grouping.place)
+    by_team = grouping.by == "team"
+    n = len(cuts) if monthly else 0
+    cut_months = [visit_tally.month_key(b.first) for b in buckets[1:]] if monthly else []
+
+    # The places counted, each with its row, made once (not once per joined row); the rows
+    # are grouped by ``h.id``, whose statistics tell the planner how many households there
+    # are (it cannot know of the signed rows' own column).
+    area_key = "" if by_team else f", {key} AS row_key"
+    place = (
+        f'WITH place AS MATERIALIZED (SELECT a.id AS id{area_key} FROM "{AREA}" a '
+        f"WHERE {own} AND {chosen}) "
     )
+    place_args = [*([] if by_team else key_args), *own_args, *chosen_args]
+    join = f'JOIN "{HOUSEHOLD}" h ON h.id = v.household JOIN place a ON a.id = h.village'
+    team = f' JOIN "{ACCOUNT}" u ON u.id = v.volunteer' if by_team else ""
+    row_key = key if by_team else "a.row_key"
+    parts, parts_args = _parts(counted, cut_months, cuts if monthly else [])
+    flagged = "".join(f", SUM(v.{m}_f) AS {m}__f" for m in _MARKS)
     before = "".join(f", SUM(v.c{k}) AS c{k}" for k in range(n))
-    if grouping.by == "team":
-        row_key, area_key, area_args = f"{key} AS row_key", "", []
-        team, by = f'JOIN "{ACCOUNT}" u ON u.id = v.volunteer', ", u.team"
+    sums = await fetch(
+        f"{place}SELECT {row_key} AS row_key, SUM(v.visits) AS n, SUM(v.flagged) AS f"
+        f"{flagged}{before} FROM ({parts}) v {join}{team} GROUP BY {row_key}",
+        *place_args,
+        *parts_args,
+    )
+    parts, parts_args = _parts(counted, [], [])
+    per = "".join(f", SUM(v.{m}) AS {m}" for m in _MARKS)
+    marked = "".join(f", SUM(CASE WHEN x.{m} > 0 THEN 1 ELSE 0 END) AS {m}" for m in _MARKS)
+
+    per_key = f"{key} AS row_key" if by_team else "MIN(a.row_key) AS row_key"
+    group = ", u.team" if by_team else ""
+    grouped = (
+        f"SELECT h.id AS household, {per_key}, SUM(v.visits) AS n{per} "
+        f"FROM ({parts}) v {join}{team} GROUP BY h.id{group}"
+    )
+    if by_team:
+        # Each household's groups per team, summed again per household for the total (a
+        # group's counts are never below 0, so a household counts when any group does).
+        summed = "".join(f", SUM(p.{m}) AS {m}" for m in _MARKS)
+        counted_sql = (
+            f"{place}, per AS MATERIALIZED ({grouped}) "
+            f"SELECT x.row_key AS row_key, COUNT(*) AS households{marked} FROM per x "
+            f"WHERE x.n > 0 GROUP BY x.row_key UNION ALL "
+            f"SELECT {TOTAL} AS row_key, COUNT(*) AS households{marked} FROM "
+            f"(SELECT p.household AS household, SUM(p.n) AS n{summed} FROM per p "
+            "GROUP BY p.household HAVING SUM(p.n) > 0) x"
+        )
     else:
-        row_key, area_key, area_args = "MIN(a.row_key) AS row_key", f", {key} AS row_key", key_args
-        team, by = "", ""
-    args += [*area_args, *own_args, *chosen_args]
-    # A household's visits may all lie in days taken away from its rows (``n`` 0).
-    # Rows per area share no household, so the total is their sum; rows per team may (a
-    # household visited by two teams counts once in all), so it is counted again as a whole.
-    total_sql = (
-        f" UNION ALL SELECT {TOTAL} AS row_key, {_sums(n)} FROM ({_merged(n)}) t"
-        if grouping.by == "team"
-        else ""
-    )
-    sql = (
-        f"WITH placed AS MATERIALIZED (SELECT v.household AS household, {row_key}, "
-        f"SUM(v.visits) AS n, SUM(v.flagged) AS f, {marks}{before} "
-        f"FROM ({' UNION ALL '.join(parts)}) v "
-        f'JOIN "{HOUSEHOLD}" h ON h.id = v.household '
-        f'JOIN (SELECT a.id AS id{area_key} FROM "{AREA}" a WHERE {own} AND {chosen}) a '
-        f"ON a.id = h.village {team} GROUP BY v.household{by} HAVING SUM(v.visits) > 0) "
-        f"SELECT row_key, {_sums(n)} FROM placed GROUP BY row_key{total_sql}"
-    )
+        counted_sql = (
+            f"{place}SELECT x.row_key AS row_key, COUNT(*) AS households{marked} "
+            f"FROM ({grouped} HAVING SUM(v.visits) > 0) x GROUP BY x.row_key"
+        )
+    counted_args = [*place_args, *parts_args]
+    found = {int(r["row_key"]): dict(r) for r in await fetch(counted_sql, *counted_args)}
+    total_sums = _summed(sums)
+    if not by_team:
+        found[TOTAL] = _summed(list(found.values()))
     rows: dict[int, Cells] = {}
-    total: Cells = {}
-    before_cuts: list[int] = []
-    found = await fetch(sql, *args) if parts else []
-    if grouping.by != "team":
-        found.append(_summed(found))
-    for row in found:
-        if int(row["row_key"]) != TOTAL:
-            rows[int(row["row_key"])] = _cells(row)
-            continue
-        total = _cells(row)
-        before_cuts = [int(row.get(f"c{k}") or 0) for k in range(n)]
+    for row in sums:
+        if int(row["row_key"]) in found:
+            rows[int(row["row_key"])] = _cells({**row, **found[int(row["row_key"])]})
+    total = _cells({**total_sums, **found.get(TOTAL, {})})
+    before_cuts = [int(total_sums.get(f"c{k}") or 0) for k in range(n)]
     if not monthly:
         before_cuts = await _weekly(actor, grouping, period, cuts)
-    before_cuts.append(int(total["visits"].value) if total else 0)
+    before_cuts.append(int(total["visits"].value))
     over_time = [b - a for a, b in zip([0, *before_cuts[:-1]], before_cuts, strict=True)]
     return rows, total, over_time
 
