@@ -5,7 +5,8 @@
 
 Each database runs in its own child process on a fresh database (PostgreSQL in its own
 throwaway cluster). A child loads the demo data, adds ``--households`` households to the
-demo's villages (paired with the demo volunteers) and ``--visits`` visits spread over the
+demo's villages, paired with ``VOLUNTEERS`` volunteers in ``TEAMS`` teams (the report's
+31 teams and 500 volunteers; the demo's among them), and ``--visits`` visits spread over the
 last 120 days (entry and visit rows written in bulk, as the ingest would leave them), then
 measures, median of 3, as an admin (every area):
 
@@ -40,6 +41,8 @@ sys.path.insert(0, str(ROOT))
 from bench.children import run_child  # noqa: E402
 
 BLOCK = 5000
+TEAMS, VOLUNTEERS = 31, 500
+"""The teams and volunteers the households are paired with (the report's society)."""
 INDEX_MIGRATION = "doorstep_2026_12_02t02_33_33_357141"
 """The migration that adds the coverage index (the bench times the queries without it too)."""
 
@@ -80,9 +83,37 @@ def _arguments() -> argparse.Namespace:
     return parser.parse_args()
 
 
+async def _society(villages: list[int]) -> list[int]:
+    """The demo's teams and volunteers made up to ``TEAMS`` and ``VOLUNTEERS``; their ids."""
+    from server.accounts.tables import Account
+    from server.areas.tables import Team
+    from server.db import insert_rows, write_transaction
+
+    teams = [r["id"] for r in await Team.select(Team.id)]
+    people = Account.role.is_in(["volunteer", "leader"])
+    have = len(await Account.select(Account.id).where(people))
+    async with write_transaction():
+        more = [
+            {"name": f"服务队 B{n:02d}", "area": villages[n % len(villages)]}
+            for n in range(len(teams), TEAMS)
+        ]
+        teams += [r["id"] for r in await insert_rows(Team, more, returning=Team.id)]
+        accounts = [
+            {
+                "username": f"bench{n}",
+                "display_name": f"志愿者{n}",
+                "password_hash": "!",
+                "role": "volunteer",
+                "team": teams[n % len(teams)],
+            }
+            for n in range(have, VOLUNTEERS)
+        ]
+        await insert_rows(Account, accounts)
+    return [r["id"] for r in await Account.select(Account.id).where(people)]
+
+
 async def _fill(households: int, visits: int) -> None:
     from server import demo
-    from server.accounts.tables import Account
     from server.areas.tables import Area
     from server.db import insert_rows, write_transaction
     from server.entries.kinds import visit_tally
@@ -94,8 +125,7 @@ async def _fill(households: int, visits: int) -> None:
 
     await demo.load("bench-password")
     villages = [r["id"] for r in await Area.select(Area.id).where(Area.level == "village")]
-    people = await Account.select(Account.id).where(Account.role.is_in(["volunteer", "leader"]))
-    volunteers = [r["id"] for r in people]
+    volunteers = await _society(villages)
     rng = random.Random(13)
     made: list[tuple[int, int]] = []
     for start in range(0, households, BLOCK):

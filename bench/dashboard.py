@@ -12,6 +12,7 @@ every count, the page rendered) as an admin:
 - ``counties``: ``/dashboard?period=this_year``, a row per county (every visit counts);
 - ``townships``: the same for 郧阳区, a row per township;
 - ``teams``: the same per team (the total counted again as a whole);
+- ``last_month``: ``/dashboard?period=last_month``, a row per county, its chart by week;
 - ``count(*)``: a plain ``SELECT count(*)`` over the visits, in the same run.
 
 The ratio printed is each request's time over the plain count's.
@@ -36,7 +37,7 @@ from bench.children import run_child  # noqa: E402
 
 ORIGIN = "http://bench.local"
 PASSWORD = "bench-password"
-REQUESTS = ("counties", "townships", "teams")
+REQUESTS = ("counties", "townships", "teams", "last_month")
 
 
 def main() -> int:
@@ -116,6 +117,7 @@ async def _child(args: argparse.Namespace) -> int:
         "counties": "/dashboard?period=this_year",
         "townships": f"/dashboard?period=this_year&place={county}",
         "teams": f"/dashboard?period=this_year&place={county}&by=team",
+        "last_month": "/dashboard?period=last_month",
     }
     result = {}
     async with app.lifespan():

@@ -380,7 +380,7 @@ def test_counts_for_any_period_equal_the_raw_entries(db, field_work, which):
     assert _got(board.total.cells, expected.keys()) == expected, (first, last)
 
 
-@pytest.mark.parametrize("which", [7, 8, 9])
+@pytest.mark.parametrize("which", [0, 2, 7, 8, 9])
 def test_each_month_of_the_chart_holds_the_visits_made_in_it(db, field_work, as_user, which):
     made, _ = field_work
     earlier = [
