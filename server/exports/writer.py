@@ -289,6 +289,13 @@ async def _abandon(book: Workbook, pending: asyncio.Future | None) -> None:
     for sheet in book.worksheets:
         with contextlib.suppress(Exception):
             sheet.close()
+        # A sheet given up mid-row cannot close cleanly; its two streams are ended here
+        # rather than complaining when they are collected, long after.
+        writer = getattr(sheet, "_writer", None)
+        for stream in (getattr(sheet, "_rows", None), getattr(writer, "xf", None)):
+            if stream is not None:
+                with contextlib.suppress(BaseException):
+                    stream.close()
 
 
 async def xlsx_file(sheets: Sequence[Sheet], language: str, zone: ZoneInfo) -> str:
