@@ -14,7 +14,7 @@ import { cacheShell, dropOldCaches, htmxFile, shellFile } from "/sw/caches.js";
 import { postEntryForm, postLogout } from "/sw/forms.js";
 import { page } from "/sw/pages.js";
 import { onClick, onPush, onSubscriptionChange } from "/sw/push.js";
-import { drainOrRetry, recache } from "/sw/sync.js";
+import { drainOrRetry, giveWay, recache } from "/sw/sync.js";
 
 self.addEventListener("install", (event) => {
   event.waitUntil(cacheShell());
@@ -73,6 +73,8 @@ self.addEventListener("pushsubscriptionchange", (event) => {
 const ASKED = {
   // The page's 更新 button: the waiting worker takes over, the page reloads.
   "skip-waiting": () => self.skipWaiting(),
+  // Told to the worker in charge at the same moment, so that its retries do not hold it.
+  "give-way": () => giveWay(),
   drain: (data) => drain({ force: Boolean(data.force) }),
   recache: (data) => recache(String(data.account),
     Array.isArray(data.households) ? data.households.map(String) : null),

@@ -8,7 +8,23 @@ import { refreshPages } from "/static/pages.js";
 /** Pauses between tries inside one `sync` event (ms): about half a minute in all. */
 const RETRY_PAUSES = [1000, 3000, 7000, 15000];
 
-const pause = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+/**
+ * Set when the page's 更新 was tapped: a worker busy with an event is not replaced until
+ * the event ends, so this one stops retrying and lets the new version take over at once.
+ */
+let replaced = false;
+let wake = () => {};
+
+const pause = (ms) => new Promise((resolve) => {
+  wake = resolve;
+  setTimeout(resolve, ms);
+});
+
+/** The page is about to activate the waiting worker: end the tries in progress. */
+export function giveWay() {
+  replaced = true;
+  wake();
+}
 
 /**
  * A Background Sync drain: a rejected promise makes the browser fire `sync` again later.
@@ -23,6 +39,7 @@ export async function drainOrRetry() {
   for (const ms of RETRY_PAUSES) {
     if (summary.status !== "offline" && summary.status !== "error") return;
     await pause(ms);
+    if (replaced) break; // the browser fires `sync` again, at the new worker
     summary = await drain({ force: true });
   }
   if (summary.status === "offline" || summary.status === "error") throw new Error(summary.status);

@@ -109,6 +109,7 @@ export async function registerWorker() {
   document.addEventListener("click", (event) => {
     if (!event.target.closest("#update-now") || !waiting) return;
     reloading = true;
+    navigator.serviceWorker.controller?.postMessage({ type: "give-way" });
     waiting.postMessage({ type: "skip-waiting" });
   });
   navigator.serviceWorker.addEventListener("controllerchange", () => {
