@@ -33,6 +33,20 @@ def _next_release(target):
     return target, version
 
 
+def _deploy_next_release(phone, context, live_server, tmp_path, push):
+    """Pushes go through ``push``; the next release is served; the phone, back online,
+    reloads and is offered 更新 (its locator). Returns it and the release's outbox version."""
+    context.route("**/api/sync/push", push)
+    live_server.stop()
+    live_server.root, version = _next_release(tmp_path)
+    live_server.start()
+    context.set_offline(False)
+    phone.page.reload()
+    update = phone.page.locator("#notice-update")
+    expect(update).to_be_visible(timeout=15_000)
+    return update, version
+
+
 def test_entries_saved_before_an_update_go_up_byte_for_byte_after_it(
     phone, context, live_server, db, tmp_path
 ):
@@ -57,14 +71,7 @@ def test_entries_saved_before_an_update_go_up_byte_for_byte_after_it(
             sent.append(route.request.post_data)
             route.continue_()
 
-    context.route("**/api/sync/push", push)
-    live_server.stop()
-    live_server.root, next_version = _next_release(tmp_path)
-    live_server.start()
-    context.set_offline(False)
-    phone.page.reload()
-    update = phone.page.locator("#notice-update")
-    expect(update).to_be_visible(timeout=15_000)
+    update, next_version = _deploy_next_release(phone, context, live_server, tmp_path, push)
     blocked[0] = False
     with phone.page.expect_navigation():
         update.get_by_role("button", name="更新").click()
@@ -97,14 +104,7 @@ def test_update_takes_over_at_once_while_the_worker_retries_a_sync(
         tries.append(route.request.url)
         route.abort()
 
-    context.route("**/api/sync/push", push)
-    live_server.stop()
-    live_server.root, _ = _next_release(tmp_path)
-    live_server.start()
-    context.set_offline(False)
-    phone.page.reload()
-    update = phone.page.locator("#notice-update")
-    expect(update).to_be_visible(timeout=15_000)
+    update, _ = _deploy_next_release(phone, context, live_server, tmp_path, push)
     phone.page.evaluate(
         "navigator.serviceWorker.ready.then((r) => r.sync.register('doorstep-drain'))"
     )
