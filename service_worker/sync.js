@@ -16,6 +16,7 @@ let replaced = false;
 let wake = () => {};
 
 const pause = (ms) => new Promise((resolve) => {
+  if (replaced) return resolve(); // told while a try was under way
   wake = resolve;
   setTimeout(resolve, ms);
 });

@@ -10,6 +10,7 @@ from playwright.sync_api import Error, Page, expect
 from tests.support import DEMO_PASSWORD, LiveServer
 
 SAVED = "已保存，待同步"
+SYNC_TAG = "doorstep-drain"  # web/static/drain.js
 
 
 class Phone:
@@ -21,6 +22,40 @@ class Phone:
 
     def url(self, path: str) -> str:
         return self.server.url + path
+
+    def _worker_devtools(self):
+        """A DevTools session with the app's worker registration: (session, its id)."""
+        cdp = self.page.context.new_cdp_session(self.page)
+        registrations: list[dict] = []
+        cdp.on(
+            "ServiceWorker.workerRegistrationUpdated",
+            lambda e: registrations.extend(e["registrations"]),
+        )
+        cdp.send("ServiceWorker.enable")
+        self.wait_for(lambda: registrations)
+        return cdp, registrations[0]["registrationId"]
+
+    def fire_sync(self) -> None:
+        """Fire the app's Background Sync at its active worker, as Chromium does when a
+        network comes back (through DevTools, where the test cannot wait for Chromium)."""
+        cdp, registration = self._worker_devtools()
+        cdp.send(
+            "ServiceWorker.dispatchSyncEvent",
+            {
+                "origin": self.server.url + "/",
+                "registrationId": registration,
+                "tag": SYNC_TAG,
+                "lastChance": False,
+            },
+        )
+
+    def deliver_push(self, data: str) -> None:
+        """A web push message with ``data`` delivered to the app's worker (DevTools)."""
+        cdp, registration = self._worker_devtools()
+        cdp.send(
+            "ServiceWorker.deliverPushMessage",
+            {"origin": self.server.url + "/", "registrationId": registration, "data": data},
+        )
 
     def log_in(self, username: str = "vol1", password: str = DEMO_PASSWORD) -> None:
         """Through the real login form."""

@@ -50,23 +50,8 @@ def test_the_inbox_reads_offline_and_the_reading_goes_up_with_the_next_sync(phon
 def test_a_push_shows_a_notification_and_its_tap_opens_the_page_offline(phone, context, db):
     context.grant_permissions(["notifications"], origin=phone.server.url)
     notice_id = synced_with_notice(phone, db, "推送通知")
-    cdp = context.new_cdp_session(phone.page)
-    registrations: list[dict] = []
-    cdp.on(
-        "ServiceWorker.workerRegistrationUpdated",
-        lambda e: registrations.extend(e["registrations"]),
-    )
-    cdp.send("ServiceWorker.enable")
-    phone.wait_for(lambda: registrations)
     payload = {"kind": "notice", "path": f"/inbox/{notice_id}", "tag": "tag-1"}
-    cdp.send(
-        "ServiceWorker.deliverPushMessage",
-        {
-            "origin": phone.server.url,
-            "registrationId": registrations[0]["registrationId"],
-            "data": json.dumps(payload),
-        },
-    )
+    phone.deliver_push(json.dumps(payload))
     shown = (
         "navigator.serviceWorker.ready.then((r) => r.getNotifications())"
         ".then((ns) => ns.map((n) => [n.title, n.tag]))"

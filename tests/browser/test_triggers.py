@@ -6,10 +6,8 @@ import time
 
 import pytest
 
-from tests.browser.phone import visits_of
+from tests.browser.phone import SYNC_TAG, visits_of
 from tests.helpers import household_ids_of
-
-SYNC_TAG = "doorstep-drain"
 
 pytestmark = pytest.mark.browser
 
@@ -22,7 +20,7 @@ def _wait_for_visits(db, ids, count, timeout=60.0):
         time.sleep(0.2)
 
 
-def _come_online_with_the_app_closed(phone, context, db, ids, origin: str) -> None:
+def _come_online_with_the_app_closed(phone, context, db, ids) -> None:
     """Back online with the app closed. Chromium fires the registered `sync` at once; when
     DevTools' offline emulation of a stopped worker is never lifted (one run in a few here,
     not a phone's case) it never fires, and the test fires it as Chromium would."""
@@ -34,23 +32,7 @@ def _come_online_with_the_app_closed(phone, context, db, ids, origin: str) -> No
     while db(visits_of, ids) < len(ids) and time.monotonic() < deadline:
         phone.page.wait_for_timeout(100)
     if db(visits_of, ids) < len(ids):
-        cdp = context.new_cdp_session(phone.page)
-        registrations: list[dict] = []
-        cdp.on(
-            "ServiceWorker.workerRegistrationUpdated",
-            lambda e: registrations.extend(e["registrations"]),
-        )
-        cdp.send("ServiceWorker.enable")
-        phone.wait_for(lambda: registrations)
-        cdp.send(
-            "ServiceWorker.dispatchSyncEvent",
-            {
-                "origin": origin + "/",
-                "registrationId": registrations[0]["registrationId"],
-                "tag": SYNC_TAG,
-                "lastChance": False,
-            },
-        )
+        phone.fire_sync()
 
 
 def _visit_saved_offline(phone, context, db, note: str) -> list[str]:
@@ -66,7 +48,7 @@ def _visit_saved_offline(phone, context, db, note: str) -> list[str]:
 
 def test_background_sync_drains_with_no_page_of_the_app_open(phone, context, live_server, db):
     ids = _visit_saved_offline(phone, context, db, "后台同步")
-    _come_online_with_the_app_closed(phone, context, db, ids, live_server.url)
+    _come_online_with_the_app_closed(phone, context, db, ids)
     _wait_for_visits(db, ids, 1)
 
 
@@ -74,28 +56,13 @@ def test_a_push_message_drains_the_outbox(phone, context, live_server, db):
     households = db(household_ids_of, "vol1")
     phone.log_in("vol1")
     phone.wait_for_worker()
-    cdp = context.new_cdp_session(phone.page)
-    registrations = []
-    cdp.on(
-        "ServiceWorker.workerRegistrationUpdated",
-        lambda event: registrations.extend(event["registrations"]),
-    )
-    cdp.send("ServiceWorker.enable")
-    phone.wait_for(lambda: registrations)
     context.set_offline(True)
     ids = phone.queue_visits(households, 3)  # no Background Sync registered for these
     phone.page.goto("about:blank")
     context.set_offline(False)
     time.sleep(1)
     assert db(visits_of, ids) == 0  # nothing else drains
-    cdp.send(
-        "ServiceWorker.deliverPushMessage",
-        {
-            "origin": live_server.url + "/",
-            "registrationId": registrations[0]["registrationId"],
-            "data": "{}",
-        },
-    )
+    phone.deliver_push("{}")
     _wait_for_visits(db, ids, 3)
 
 
@@ -107,5 +74,5 @@ def test_background_sync_sends_even_while_the_app_would_wait_out_a_back_off(
         """() => import('/static/outbox.js').then((outbox) =>
             outbox.setMeta('backoff', {failures: 9, until: Date.now() + 10 * 60_000}))"""
     )
-    _come_online_with_the_app_closed(phone, context, db, ids, live_server.url)
+    _come_online_with_the_app_closed(phone, context, db, ids)
     _wait_for_visits(db, ids, 1)
