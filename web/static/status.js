@@ -109,7 +109,8 @@ export async function registerWorker() {
   document.addEventListener("click", (event) => {
     if (!event.target.closest("#update-now") || !waiting) return;
     reloading = true;
-    navigator.serviceWorker.controller?.postMessage({ type: "give-way" });
+    const inCharge = navigator.serviceWorker.controller;
+    if (inCharge && inCharge !== waiting) inCharge.postMessage({ type: "give-way" });
     waiting.postMessage({ type: "skip-waiting" });
   });
   navigator.serviceWorker.addEventListener("controllerchange", () => {
