@@ -9,22 +9,26 @@ import { refreshPages } from "/static/pages.js";
 const RETRY_PAUSES = [1000, 3000, 7000, 15000];
 
 /**
- * Set when the page's 更新 was tapped: a worker busy with an event is not replaced until
+ * Aborted when the page's 更新 was tapped: a worker busy with an event is not replaced until
  * the event ends, so this one stops retrying and lets the new version take over at once.
  */
-let replaced = false;
-let wake = () => {};
+const replaced = new AbortController();
 
+/** Wait `ms`, or less when the worker is asked to give way (every pause under way wakes). */
 const pause = (ms) => new Promise((resolve) => {
-  if (replaced) return resolve(); // told while a try was under way
-  wake = resolve;
-  setTimeout(resolve, ms);
+  if (replaced.signal.aborted) return resolve();
+  const done = () => {
+    clearTimeout(timer);
+    replaced.signal.removeEventListener("abort", done);
+    resolve();
+  };
+  const timer = setTimeout(done, ms);
+  replaced.signal.addEventListener("abort", done);
 });
 
 /** The page is about to activate the waiting worker: end the tries in progress. */
 export function giveWay() {
-  replaced = true;
-  wake();
+  replaced.abort();
 }
 
 /**
@@ -40,7 +44,7 @@ export async function drainOrRetry() {
   for (const ms of RETRY_PAUSES) {
     if (summary.status !== "offline" && summary.status !== "error") return;
     await pause(ms);
-    if (replaced) break; // the browser fires `sync` again, at the new worker
+    if (replaced.signal.aborted) break; // the browser fires `sync` again, at the new worker
     summary = await drain({ force: true });
   }
   if (summary.status === "offline" || summary.status === "error") throw new Error(summary.status);
